@@ -1,0 +1,15 @@
+"""Janus API: every route group and event handler, in one screen."""
+
+from chalice import Chalice
+
+from chalicelib.api import admin, auth, fallback, health, users
+from chalicelib.core.structured_logs import configure as configure_logs
+
+configure_logs()
+app = Chalice(app_name="janus", configure_logs=False)
+app.api.binary_types = ["image/png", "image/jpeg", "image/webp", "image/gif"]
+
+for module in (health, auth, users, admin):
+    app.register_blueprint(module.api.blueprint)
+
+fallback.install(app)  # last: JSON 404/405 and CORS preflights for everything above

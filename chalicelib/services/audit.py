@@ -1,0 +1,217 @@
+"""The audit trail: writing user-action logs and security events, and reading them back.
+
+Writes made during a request go to the request's outbox and are flushed in one BatchWriteItem
+when the response is ready (the API layer calls ``flush``), so auditing costs one DynamoDB call
+per request however many records it makes. Outside a request they are written at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.auth.keys import cursor_key
+from chalicelib.core import request_context
+from chalicelib.core.cursors import decode_cursor, encode_cursor
+from chalicelib.core.ids import epoch_seconds, new_id, now_iso, utc_now
+from chalicelib.core.settings import get_settings
+from chalicelib.core.structured_logs import get_logger, log_event
+from chalicelib.models.audit import (
+    ANONYMOUS,
+    LogLevel,
+    SecurityEvent,
+    SecurityEventType,
+    UserActionLog,
+)
+from chalicelib.models.envelope import Page
+from chalicelib.store import audit as audit_store
+from chalicelib.store.dynamo import batch_write_many
+
+_log = get_logger("audit")
+
+
+def _context_fields() -> tuple[str, str]:
+    ctx = request_context.current()
+    return (ctx.request_id, ctx.client_ip) if ctx else ("-", "-")
+
+
+def _enqueue(table: str, item: dict[str, Any]) -> None:
+    request = audit_store.put_request(item)
+    ctx = request_context.current()
+    if ctx is None:
+        batch_write_many({table: [request]})
+    else:
+        ctx.outbox.append((table, request))
+
+
+def _trail_item(record: dict[str, Any], *, record_id: str, kind: str, retention_days: int) -> dict[str, Any]:
+    ts = record["timestamp"]
+    return {
+        **record,
+        "sk": f"{ts}#{record_id}",
+        "kind": kind,
+        "month": ts[:7],
+        "expires_at": epoch_seconds() + retention_days * 86400,
+    }
+
+
+def record_action(
+    *, user_id: str | None, action: str, module: str, level: LogLevel, status_code: int, metadata: dict[str, Any]
+) -> None:
+    request_id, client_ip = _context_fields()
+    entry = UserActionLog(
+        log_id=new_id("log"),
+        user_id=user_id or ANONYMOUS,
+        action=action,
+        module=module,
+        level=level,
+        status_code=status_code,
+        metadata=metadata,
+        request_id=request_id,
+        client_ip=client_ip,
+        timestamp=now_iso(),
+    )
+    settings = get_settings()
+    _enqueue(
+        settings.audit_logs_table,
+        _trail_item(entry.model_dump(), record_id=entry.log_id, kind=module, retention_days=settings.log_retention_days),
+    )
+
+
+def record_security_event(
+    event_type: SecurityEventType, *, user_id: str | None, level: LogLevel = "INFO", **metadata: Any
+) -> None:
+    request_id, client_ip = _context_fields()
+    event = SecurityEvent(
+        event_id=new_id("sec"),
+        user_id=user_id or ANONYMOUS,
+        event_type=event_type,
+        level=level,
+        metadata=metadata,
+        request_id=request_id,
+        client_ip=client_ip,
+        timestamp=now_iso(),
+    )
+    settings = get_settings()
+    _enqueue(
+        settings.security_events_table,
+        _trail_item(
+            event.model_dump(),
+            record_id=event.event_id,
+            kind=event_type,
+            retention_days=settings.security_event_retention_days,
+        ),
+    )
+    log_event(_log, logging.INFO, "security event", event_type=event_type, user=event.user_id)
+
+
+def flush() -> None:
+    """Write what this request queued; a failure is logged, never turned into a lost response."""
+    ctx = request_context.current()
+    if ctx is None or not ctx.outbox:
+        return
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for table, request in ctx.outbox:
+        by_table.setdefault(table, []).append(request)
+    ctx.outbox.clear()
+    try:
+        batch_write_many(by_table)
+    except Exception:
+        _log.exception("audit records could not be written", extra={"fields": {"tables": list(by_table)}})
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z" if moment else None
+
+
+def _list(
+    table: str,
+    *,
+    scope: str,
+    flt: audit_store.TrailFilter,
+    limit: int | None,
+    cursor: str | None,
+    retention_days: int,
+) -> tuple[list[dict[str, Any]], str | None, int]:
+    settings = get_settings()
+    size = min(limit or settings.page_size_default, settings.page_size_max)
+    key = cursor_key()
+    start = decode_cursor(cursor, scope=scope, key=key)
+    now = utc_now()
+    items, position = audit_store.list_trail(
+        table,
+        flt,
+        limit=size,
+        start=start,
+        now_month=now.strftime("%Y-%m"),
+        oldest_month=(now - timedelta(days=retention_days + 31)).strftime("%Y-%m"),
+    )
+    return items, encode_cursor(position, scope=scope, key=key), size
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    return moment.astimezone(UTC) if moment else None
+
+
+def list_action_logs(
+    *,
+    user_id: str | None,
+    module: str | None,
+    level: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int | None,
+    cursor: str | None,
+    viewer: str,
+) -> Page[UserActionLog]:
+    """``viewer`` binds the cursor to who asked, so it cannot be replayed by someone else."""
+    flt = audit_store.TrailFilter(
+        user_id=user_id, kind=module, level=level, since=_iso(_utc(since)), until=_iso(_utc(until))
+    )
+    scope = f"logs|{viewer}|{flt}"
+    settings = get_settings()
+    items, next_cursor, size = _list(
+        settings.audit_logs_table,
+        scope=scope,
+        flt=flt,
+        limit=limit,
+        cursor=cursor,
+        retention_days=settings.log_retention_days,
+    )
+    return Page(items=[UserActionLog.model_validate(i) for i in items], next_cursor=next_cursor, limit=size)
+
+
+def list_security_events(
+    *,
+    user_id: str | None,
+    event_type: str | None,
+    level: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int | None,
+    cursor: str | None,
+    viewer: str,
+) -> Page[SecurityEvent]:
+    flt = audit_store.TrailFilter(
+        user_id=user_id, kind=event_type, level=level, since=_iso(_utc(since)), until=_iso(_utc(until))
+    )
+    scope = f"security|{viewer}|{flt}"
+    settings = get_settings()
+    items, next_cursor, size = _list(
+        settings.security_events_table,
+        scope=scope,
+        flt=flt,
+        limit=limit,
+        cursor=cursor,
+        retention_days=settings.security_event_retention_days,
+    )
+    return Page(items=[SecurityEvent.model_validate(i) for i in items], next_cursor=next_cursor, limit=size)
+
+
+def delete_trail_of(user_id: str) -> None:
+    settings = get_settings()
+    audit_store.delete_user_trail(settings.audit_logs_table, user_id)
+    audit_store.delete_user_trail(settings.security_events_table, user_id)
