@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from chalice.test import Client
@@ -77,3 +78,27 @@ def api(aws: DynamoCalls) -> Iterator[Api]:
 
     with Client(app, stage_name="test", project_dir=str(ROOT)) as chalice_client:
         yield Api(chalice_client, aws)
+
+
+@pytest.fixture
+def json_logs() -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """A function returning every JSON log line the ``janus`` loggers wrote so far, parsed."""
+    import io
+    import json
+    import logging
+
+    from chalicelib.core.structured_logs import JsonFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("janus")
+    logger.addHandler(handler)
+
+    def lines() -> list[dict[str, Any]]:
+        return [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
+
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
