@@ -25,7 +25,10 @@ def ensure_admin_from_env() -> None:
 
     email = os.environ.get("JANUS_ADMIN_EMAIL", f"{username}@janus.local")
     user, created = ensure_superadmin(username, email, password)
-    print(f"superadmin {user.username} {'created' if created else 'ensured'} ({user.user_id})", flush=True)
+    print(
+        f"superadmin {user.username} {'created' if created else 'ensured'} ({user.user_id})",
+        flush=True,
+    )
 
 
 DEMO_USERS = [

@@ -23,16 +23,19 @@ class ApiGatewayRouteMatcher(_BaseMatcher):  # type: ignore[misc, valid-type]
         path = parsed.path.rstrip("/") or "/"
         parts = path.split("/")
         query = chalice_local.parse_qs(parsed.query, keep_blank_values=True)
-        greedy = sorted((r for r in self.route_urls if r.endswith("/{proxy+}")), key=len, reverse=True)
+        greedy = sorted(
+            (r for r in self.route_urls if r.endswith("/{proxy+}")), key=len, reverse=True
+        )
         for route in greedy:
             prefix = route.split("/")[:-1]
             if len(parts) > len(prefix) and all(
-                p == r or (r.startswith("{") and r.endswith("}")) for p, r in zip(parts, prefix, strict=False)
+                p == r or (r.startswith("{") and r.endswith("}"))
+                for p, r in zip(parts, prefix, strict=False)
             ):
                 captured = {
                     r[1:-1]: p for p, r in zip(parts, prefix, strict=False) if r.startswith("{")
                 }
-                captured["proxy+"] = "/".join(parts[len(prefix):])
+                captured["proxy+"] = "/".join(parts[len(prefix) :])
                 return chalice_local.MatchResult(route, captured, query)
         raise ValueError(f"No matching route found for: {url}")
 

@@ -26,7 +26,9 @@ def _resources(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [r for r in template["Resources"].values() if r["Type"] == kind]
 
 
-def table_definitions(settings: Settings, template: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def table_definitions(
+    settings: Settings, template: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """``create_table`` arguments for every table in the template, named as ``settings`` says."""
     template = template or load_template()
     out = []
@@ -58,7 +60,10 @@ def create_resources(settings: Settings, template: dict[str, Any] | None = None)
         if definition["ttl_attribute"]:
             ddb.update_time_to_live(
                 TableName=name,
-                TimeToLiveSpecification={"AttributeName": definition["ttl_attribute"], "Enabled": True},
+                TimeToLiveSpecification={
+                    "AttributeName": definition["ttl_attribute"],
+                    "Enabled": True,
+                },
             )
     s3 = client("s3")
     for resource in _resources(template, "AWS::S3::Bucket"):
@@ -66,7 +71,10 @@ def create_resources(settings: Settings, template: dict[str, Any] | None = None)
         try:
             s3.create_bucket(Bucket=bucket)
         except ClientError as exc:
-            if exc.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+            if exc.response["Error"]["Code"] not in (
+                "BucketAlreadyOwnedByYou",
+                "BucketAlreadyExists",
+            ):
                 raise
         props = resource["Properties"]
         s3.put_public_access_block(

@@ -25,8 +25,16 @@ from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
-_READ_TARGETS = ("GetItem", "Query", "Scan", "BatchGetItem", "DescribeTable", "ListTables",
-                 "DescribeTimeToLive", "TransactGetItems")
+_READ_TARGETS = (
+    "GetItem",
+    "Query",
+    "Scan",
+    "BatchGetItem",
+    "DescribeTable",
+    "ListTables",
+    "DescribeTimeToLive",
+    "TransactGetItems",
+)
 
 
 class _Changes:

@@ -70,11 +70,17 @@ class Api:
         sent = {"Content-Type": "application/json", **(headers or {})}
         if token:
             sent["Authorization"] = f"Bearer {token}"
-        body = raw if raw is not None else (json.dumps(json_body).encode() if json_body is not None else b"")
+        body = (
+            raw
+            if raw is not None
+            else (json.dumps(json_body).encode() if json_body is not None else b"")
+        )
         response = self.client.http.request(method, path, headers=sent, body=body)
         text = response.body.decode() if response.body else ""
         parsed = json.loads(text) if text and text[0] in "[{" else text
-        return Reply(response.status_code, parsed, {k.lower(): v for k, v in response.headers.items()})
+        return Reply(
+            response.status_code, parsed, {k.lower(): v for k, v in response.headers.items()}
+        )
 
     def get(self, path: str, **kw: Any) -> Reply:
         return self.request("GET", path, **kw)
@@ -98,13 +104,17 @@ class Api:
         )
         assert reply.status == 201, reply.body
         data = reply.data
-        return Session(data["user"], data["tokens"]["access_token"], data["tokens"]["refresh_token"], password)
+        return Session(
+            data["user"], data["tokens"]["access_token"], data["tokens"]["refresh_token"], password
+        )
 
     def login(self, login: str, password: str = DEFAULT_PASSWORD) -> Session:
         reply = self.post("/v1/auth/login", {"login": login, "password": password})
         assert reply.status == 200, reply.body
         data = reply.data
-        return Session(data["user"], data["tokens"]["access_token"], data["tokens"]["refresh_token"], password)
+        return Session(
+            data["user"], data["tokens"]["access_token"], data["tokens"]["refresh_token"], password
+        )
 
     def superadmin(self, username: str | None = None) -> Session:
         from chalicelib.services.bootstrap import ensure_superadmin
@@ -120,7 +130,9 @@ class Api:
             return self.superadmin()
         person = self.register()
         reply = self.patch(
-            f"/v1/admin/users/{person.user_id}", {"role": "admin", "admin_level": level}, token=boss.access_token
+            f"/v1/admin/users/{person.user_id}",
+            {"role": "admin", "admin_level": level},
+            token=boss.access_token,
         )
         assert reply.status == 200, reply.body
         return self.login(person.user["username"])

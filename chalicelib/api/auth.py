@@ -20,31 +20,51 @@ api = Endpoints("auth")
 
 
 @api.route(
-    "/auth/register", "POST", access=Access.PUBLIC, body=RegisterRequest, response=AuthResult,
-    status=201, errors=(409, 422), summary="Create an account and start a session",
+    "/auth/register",
+    "POST",
+    access=Access.PUBLIC,
+    body=RegisterRequest,
+    response=AuthResult,
+    status=201,
+    errors=(409, 422),
+    summary="Create an account and start a session",
 )
 def register(body: RegisterRequest) -> AuthResult:
     return accounts.register(body)
 
 
 @api.route(
-    "/auth/login", "POST", access=Access.PUBLIC, body=LoginRequest, response=AuthResult,
-    errors=(401, 403, 429), summary="Log in with username or email",
+    "/auth/login",
+    "POST",
+    access=Access.PUBLIC,
+    body=LoginRequest,
+    response=AuthResult,
+    errors=(401, 403, 429),
+    summary="Log in with username or email",
 )
 def login(body: LoginRequest) -> AuthResult:
     return accounts.login(body)
 
 
 @api.route(
-    "/auth/refresh", "POST", access=Access.PUBLIC, body=RefreshRequest, response=TokenPair,
-    errors=(401,), summary="Trade a refresh token for a new pair (the old one stops working)",
+    "/auth/refresh",
+    "POST",
+    access=Access.PUBLIC,
+    body=RefreshRequest,
+    response=TokenPair,
+    errors=(401,),
+    summary="Trade a refresh token for a new pair (the old one stops working)",
 )
 def refresh(body: RefreshRequest) -> TokenPair:
     return accounts.refresh(body)
 
 
 @api.route(
-    "/auth/logout", "POST", access=Access.USER, body=LogoutRequest, response=dict[str, int],
+    "/auth/logout",
+    "POST",
+    access=Access.USER,
+    body=LogoutRequest,
+    response=dict[str, int],
     summary="End this session (or all of them)",
 )
 def logout(principal: Principal, body: LogoutRequest) -> dict[str, int]:
@@ -52,8 +72,13 @@ def logout(principal: Principal, body: LogoutRequest) -> dict[str, int]:
 
 
 @api.route(
-    "/auth/password", "POST", access=Access.USER, body=ChangePasswordRequest, response=dict[str, int],
-    errors=(403, 422, 429), summary="Change the password; ends every other session",
+    "/auth/password",
+    "POST",
+    access=Access.USER,
+    body=ChangePasswordRequest,
+    response=dict[str, int],
+    errors=(403, 422, 429),
+    summary="Change the password; ends every other session",
 )
 def change_password(principal: Principal, body: ChangePasswordRequest) -> dict[str, int]:
     return accounts.change_password(principal, body)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 from pydantic import BaseModel
 
 from chalicelib.api import cors, responses
@@ -106,13 +106,17 @@ class Endpoints:
             )
             ENDPOINTS.append(spec)
             view = _make_view(spec, handler, self.blueprint)
-            self.blueprint.route(spec.path, methods=[method], content_types=list(content_types))(view)
+            self.blueprint.route(spec.path, methods=[method], content_types=list(content_types))(
+                view
+            )
             return handler
 
         return register
 
 
-def _make_view(spec: EndpointSpec, handler: Callable[..., Any], bp: Blueprint) -> Callable[..., Response]:
+def _make_view(
+    spec: EndpointSpec, handler: Callable[..., Any], bp: Blueprint
+) -> Callable[..., Response]:
     accepted = set(inspect.signature(handler).parameters)
 
     def view(**path_params: str) -> Response:
@@ -190,7 +194,12 @@ def _run(
         )
 
 
-def _audit(spec: EndpointSpec, ctx: request_context.RequestContext, status: int, path_params: dict[str, str]) -> None:
+def _audit(
+    spec: EndpointSpec,
+    ctx: request_context.RequestContext,
+    status: int,
+    path_params: dict[str, str],
+) -> None:
     try:
         audit.record_action(
             user_id=ctx.user_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Chalice, Response
+from chalice.app import Chalice, Response
 
 from chalicelib.api import cors
 from chalicelib.api.endpoint import Endpoints
@@ -22,7 +22,9 @@ ANY_CONTENT = ("*/*",)
 
 def install(app: Chalice) -> None:
     api = Endpoints("fallback", prefix="")
-    known = {path: sorted(m for m in entries if m != "OPTIONS") for path, entries in app.routes.items()}
+    known = {
+        path: sorted(m for m in entries if m != "OPTIONS") for path, entries in app.routes.items()
+    }
     for path, methods in known.items():
         for method in METHODS:
             if method not in methods:
@@ -36,7 +38,11 @@ def install(app: Chalice) -> None:
 
 def _not_allowed(api: Endpoints, path: str, method: str, allowed: list[str]) -> None:
     @api.route(
-        path, method, access=Access.PUBLIC, internal=True, content_types=ANY_CONTENT,
+        path,
+        method,
+        access=Access.PUBLIC,
+        internal=True,
+        content_types=ANY_CONTENT,
         summary="Method not allowed",
     )
     def method_not_allowed() -> Any:
@@ -48,16 +54,25 @@ def _not_allowed(api: Endpoints, path: str, method: str, allowed: list[str]) -> 
 
 def _preflight(api: Endpoints, path: str, allowed: list[str]) -> None:
     @api.route(
-        path, "OPTIONS", access=Access.PUBLIC, internal=True, content_types=ANY_CONTENT,
+        path,
+        "OPTIONS",
+        access=Access.PUBLIC,
+        internal=True,
+        content_types=ANY_CONTENT,
         summary="CORS preflight",
     )
     def preflight(request: Any) -> Response:
-        return Response(body="", status_code=204, headers=cors.preflight_headers(request.headers, allowed))
+        headers: dict[str, str | list[str]] = dict(cors.preflight_headers(request.headers, allowed))
+        return Response(body="", status_code=204, headers=headers)
 
 
 def _not_found(api: Endpoints, path: str, method: str) -> None:
     @api.route(
-        path, method, access=Access.PUBLIC, internal=True, content_types=ANY_CONTENT,
+        path,
+        method,
+        access=Access.PUBLIC,
+        internal=True,
+        content_types=ANY_CONTENT,
         summary="Not found",
     )
     def not_found(request: Any) -> Any:

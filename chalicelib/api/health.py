@@ -13,7 +13,11 @@ api = Endpoints("health")
 
 
 @api.route(
-    "/health", "GET", access=Access.PUBLIC, response=dict[str, Any], errors=(503,),
+    "/health",
+    "GET",
+    access=Access.PUBLIC,
+    response=dict[str, Any],
+    errors=(503,),
     summary="Version, stage and whether DynamoDB answers",
 )
 def get_health() -> dict[str, Any]:

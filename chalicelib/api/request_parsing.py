@@ -41,9 +41,13 @@ def parse_body(model: type[M], raw: bytes | None) -> M:
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
-            raise BadRequest("The request body is not valid JSON", error_code="INVALID_JSON") from None
+            raise BadRequest(
+                "The request body is not valid JSON", error_code="INVALID_JSON"
+            ) from None
     if not isinstance(data, dict):
-        raise ValidationFailed("The request body must be a JSON object", details={"body": ["must be an object"]})
+        raise ValidationFailed(
+            "The request body must be a JSON object", details={"body": ["must be an object"]}
+        )
     return _validate(model, data, root="body")
 
 

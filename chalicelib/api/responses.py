@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Response
+from chalice.app import Response
 from pydantic import BaseModel
 
 from chalicelib.core.errors import AppError
@@ -78,5 +78,7 @@ def error_body(
         body["request_id"] = request_id
     body["timestamp"] = now_iso()
     return Response(
-        body=body, status_code=status, headers={"Content-Type": "application/json", **(headers or {})}
+        body=body,
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
     )

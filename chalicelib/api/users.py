@@ -18,38 +18,70 @@ def get_me(principal: Principal) -> UserPublic:
 
 
 @api.route(
-    "/users/me", "PATCH", access=Access.USER, body=UpdateMeRequest, response=UserPublic,
-    errors=(409, 422), summary="Change my username, email or display name",
+    "/users/me",
+    "PATCH",
+    access=Access.USER,
+    body=UpdateMeRequest,
+    response=UserPublic,
+    errors=(409, 422),
+    summary="Change my username, email or display name",
 )
 def update_me(principal: Principal, body: UpdateMeRequest) -> UserPublic:
     return accounts.update_me(principal, body)
 
 
 @api.route(
-    "/users/me", "DELETE", access=Access.USER, body=DeleteMeRequest, response=None,
-    errors=(403, 409), summary="Delete my account and everything I own (needs my password)",
+    "/users/me",
+    "DELETE",
+    access=Access.USER,
+    body=DeleteMeRequest,
+    response=None,
+    errors=(403, 409),
+    summary="Delete my account and everything I own (needs my password)",
 )
 def delete_me(principal: Principal, body: DeleteMeRequest) -> None:
     accounts.delete_me(principal, body.password)
 
 
 @api.route(
-    "/users/me/logs", "GET", access=Access.USER, query=MyLogQuery, response=UserActionLog,
-    paginated=True, summary="My user-action log, newest first",
+    "/users/me/logs",
+    "GET",
+    access=Access.USER,
+    query=MyLogQuery,
+    response=UserActionLog,
+    paginated=True,
+    summary="My user-action log, newest first",
 )
 def my_logs(principal: Principal, query: MyLogQuery) -> Page[UserActionLog]:
     return audit.list_action_logs(
-        user_id=principal.user_id, module=query.module, level=query.level, since=query.since,
-        until=query.until, limit=query.limit, cursor=query.cursor, viewer=principal.user_id,
+        user_id=principal.user_id,
+        module=query.module,
+        level=query.level,
+        since=query.since,
+        until=query.until,
+        limit=query.limit,
+        cursor=query.cursor,
+        viewer=principal.user_id,
     )
 
 
 @api.route(
-    "/users/me/security-events", "GET", access=Access.USER, query=MySecurityEventQuery,
-    response=SecurityEvent, paginated=True, summary="Security events of my account, newest first",
+    "/users/me/security-events",
+    "GET",
+    access=Access.USER,
+    query=MySecurityEventQuery,
+    response=SecurityEvent,
+    paginated=True,
+    summary="Security events of my account, newest first",
 )
 def my_security_events(principal: Principal, query: MySecurityEventQuery) -> Page[SecurityEvent]:
     return audit.list_security_events(
-        user_id=principal.user_id, event_type=query.event_type, level=query.level, since=query.since,
-        until=query.until, limit=query.limit, cursor=query.cursor, viewer=principal.user_id,
+        user_id=principal.user_id,
+        event_type=query.event_type,
+        level=query.level,
+        since=query.since,
+        until=query.until,
+        limit=query.limit,
+        cursor=query.cursor,
+        viewer=principal.user_id,
     )

@@ -61,7 +61,10 @@ def authenticate(authorization: str | None) -> Principal:
     settings = get_settings()
     found = batch_get(
         {
-            settings.users_table: {"Keys": [{"user_id": {"S": claims.user_id}}], "ConsistentRead": True},
+            settings.users_table: {
+                "Keys": [{"user_id": {"S": claims.user_id}}],
+                "ConsistentRead": True,
+            },
             settings.sessions_table: {
                 "Keys": [session_store.key(claims.session_id)],
                 "ConsistentRead": True,

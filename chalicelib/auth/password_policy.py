@@ -10,16 +10,59 @@ from chalicelib.core.settings import PasswordPolicy
 # The most common passwords of 8+ characters in public breach corpora; a real password
 # manager suggestion is never among them.
 _COMMON = frozenset(
-    """
-    password passw0rd password1 password12 password123 password1234 password12345
-    123456789 1234567890 12345678910 123456789012 1234567890123 qwertyuiop qwertyuiop123
-    qwerty123 qwerty1234 qwerty12345 1q2w3e4r5t 1q2w3e4r5t6y 1qaz2wsx3edc zaq12wsx
-    iloveyou123 sunshine123 princess123 football123 baseball123 welcome123 welcome1234
-    letmein123 trustno1234 superman123 dragon12345 monkey12345 abc123456789 abcdefghijkl
-    administrator admin1234567 changeme1234 changeme123 p@ssw0rd123 passwordpassword
-    qwertyqwerty asdfghjkl123 asdfghjkl zxcvbnm12345 111111111111 000000000000
-    123123123123 987654321012 letmeinplease correcthorsebatterystaple
-    """.split()
+    [
+        "password",
+        "passw0rd",
+        "password1",
+        "password12",
+        "password123",
+        "password1234",
+        "password12345",
+        "123456789",
+        "1234567890",
+        "12345678910",
+        "123456789012",
+        "1234567890123",
+        "qwertyuiop",
+        "qwertyuiop123",
+        "qwerty123",
+        "qwerty1234",
+        "qwerty12345",
+        "1q2w3e4r5t",
+        "1q2w3e4r5t6y",
+        "1qaz2wsx3edc",
+        "zaq12wsx",
+        "iloveyou123",
+        "sunshine123",
+        "princess123",
+        "football123",
+        "baseball123",
+        "welcome123",
+        "welcome1234",
+        "letmein123",
+        "trustno1234",
+        "superman123",
+        "dragon12345",
+        "monkey12345",
+        "abc123456789",
+        "abcdefghijkl",
+        "administrator",
+        "admin1234567",
+        "changeme1234",
+        "changeme123",
+        "p@ssw0rd123",
+        "passwordpassword",
+        "qwertyqwerty",
+        "asdfghjkl123",
+        "asdfghjkl",
+        "zxcvbnm12345",
+        "111111111111",
+        "000000000000",
+        "123123123123",
+        "987654321012",
+        "letmeinplease",
+        "correcthorsebatterystaple",
+    ]
 )
 
 

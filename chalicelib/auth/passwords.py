@@ -18,9 +18,7 @@ PARALLELISM = 1
 
 @cache
 def _hasher() -> PasswordHasher:
-    return PasswordHasher(
-        time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM
-    )
+    return PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM)
 
 
 def hash_password(password: str) -> str:

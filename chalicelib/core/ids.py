@@ -1,4 +1,4 @@
-"""Identifiers and time: sortable, prefixed ids so that a key read in the console says what it is."""
+"""Identifiers and time: sortable, prefixed ids, so a key read in the console says what it is."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ def utc_now() -> datetime:
 
 def iso(moment: datetime) -> str:
     """ISO 8601 in UTC with milliseconds and a Z: sorts lexically in time order."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
 def now_iso() -> str:

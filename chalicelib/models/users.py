@@ -11,7 +11,9 @@ Role = Literal["user", "admin"]
 AdminLevel = Literal["moderator", "superadmin"]
 UserStatus = Literal["active", "deactivated"]
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
+_EMAIL = re.compile(
+    r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$"
+)
 
 
 def _normalise_email(value: str) -> str:
@@ -29,7 +31,7 @@ Username = Annotated[
         min_length=3,
         max_length=32,
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
-        description="3–32 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        description="3 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit",
     ),
 ]
 DisplayName = Annotated[str, Field(min_length=1, max_length=100)]

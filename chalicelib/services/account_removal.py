@@ -36,7 +36,9 @@ def remove_account(user: UserRecord, *, actor_id: str) -> None:
     except user_store.LastSuperadminError:
         raise _last_superadmin() from None
     except user_store.UserChanged:
-        raise Conflict("The account changed meanwhile; try again", error_code="CONCURRENT_UPDATE") from None
+        raise Conflict(
+            "The account changed meanwhile; try again", error_code="CONCURRENT_UPDATE"
+        ) from None
     self_deletion = actor_id == user.user_id
     if self_deletion:
         request_context.forget_user()

@@ -32,8 +32,12 @@ from chalicelib.store import users as user_store
 _BAD_CREDENTIALS = "Wrong username/email or password"
 
 
-def check_password_policy(password: str, *, username: str, email: str, field: str = "password") -> None:
-    found = problems(password, policy=get_settings().password_policy, username=username, email=email)
+def check_password_policy(
+    password: str, *, username: str, email: str, field: str = "password"
+) -> None:
+    found = problems(
+        password, policy=get_settings().password_policy, username=username, email=email
+    )
     if found:
         raise ValidationFailed(
             "The password is too weak: it " + "; it ".join(found),
@@ -73,7 +77,9 @@ def register(req: RegisterRequest) -> AuthResult:
 
 def _find_by_login(login: str) -> UserRecord | None:
     login = login.strip()
-    identity = user_store.email_identity(login) if "@" in login else user_store.username_identity(login)
+    identity = (
+        user_store.email_identity(login) if "@" in login else user_store.username_identity(login)
+    )
     user_id = user_store.user_id_for(identity)
     return user_store.get(user_id) if user_id else None
 
@@ -92,10 +98,16 @@ def login(req: LoginRequest) -> AuthResult:
         raise Unauthorized(_BAD_CREDENTIALS, error_code="INVALID_CREDENTIALS", headers={})
     request_context.set_user(user.user_id)
     if user.status != "active":
-        record_security_event("login_failed", user_id=user.user_id, level="WARNING", reason="deactivated")
+        record_security_event(
+            "login_failed", user_id=user.user_id, level="WARNING", reason="deactivated"
+        )
         raise Forbidden("This account is deactivated", error_code="ACCOUNT_DEACTIVATED")
     attempt.succeeded()
-    upgraded = passwords.hash_password(req.password) if passwords.needs_rehash(user.password_hash) else None
+    upgraded = (
+        passwords.hash_password(req.password)
+        if passwords.needs_rehash(user.password_hash)
+        else None
+    )
     now = now_iso()
     user_store.touch_login(user, at=now, password_hash=upgraded)
     user = user.model_copy(update={"last_login_at": now})
@@ -113,7 +125,10 @@ def refresh(req: RefreshRequest) -> TokenPair:
     if session.current_jti != claims.jti:
         session_store.revoke(session.session_id, reason="refresh_token_reuse")
         record_security_event(
-            "refresh_token_reuse", user_id=claims.user_id, level="CRITICAL", session_id=session.session_id
+            "refresh_token_reuse",
+            user_id=claims.user_id,
+            level="CRITICAL",
+            session_id=session.session_id,
         )
         raise Unauthorized(
             "This refresh token was already used; the session is revoked",
@@ -136,7 +151,10 @@ def refresh(req: RefreshRequest) -> TokenPair:
         # Another request rotated this token between our read and our write: a reuse.
         session_store.revoke(session.session_id, reason="refresh_token_reuse")
         record_security_event(
-            "refresh_token_reuse", user_id=claims.user_id, level="CRITICAL", session_id=session.session_id
+            "refresh_token_reuse",
+            user_id=claims.user_id,
+            level="CRITICAL",
+            session_id=session.session_id,
         )
         raise Unauthorized(
             "This refresh token was already used; the session is revoked",
@@ -149,7 +167,9 @@ def logout(principal: Principal, req: LogoutRequest) -> dict[str, int]:
     session_store.revoke(principal.session_id, reason="logout")
     ended = 1
     if req.all_sessions:
-        ended += session_store.revoke_all(principal.user_id, reason="logout_all", keep=principal.session_id)
+        ended += session_store.revoke_all(
+            principal.user_id, reason="logout_all", keep=principal.session_id
+        )
     record_security_event("logout", user_id=principal.user_id, all_sessions=req.all_sessions)
     return {"sessions_ended": ended}
 
@@ -167,14 +187,24 @@ def change_password(principal: Principal, req: ChangePasswordRequest) -> dict[st
             "The new password must differ from the current one",
             details={"new_password": ["must differ from the current password"]},
         )
-    check_password_policy(req.new_password, username=user.username, email=user.email, field="new_password")
+    check_password_policy(
+        req.new_password, username=user.username, email=user.email, field="new_password"
+    )
     now = now_iso()
     updated = user.model_copy(
-        update={"password_hash": passwords.hash_password(req.new_password), "password_changed_at": now, "updated_at": now}
+        update={
+            "password_hash": passwords.hash_password(req.new_password),
+            "password_changed_at": now,
+            "updated_at": now,
+        }
     )
     _replace(user, updated)
-    ended = session_store.revoke_all(user.user_id, reason="password_changed", keep=principal.session_id)
-    record_security_event("password_changed", user_id=user.user_id, level="WARNING", sessions_ended=ended)
+    ended = session_store.revoke_all(
+        user.user_id, reason="password_changed", keep=principal.session_id
+    )
+    record_security_event(
+        "password_changed", user_id=user.user_id, level="WARNING", sessions_ended=ended
+    )
     return {"other_sessions_ended": ended}
 
 
@@ -182,7 +212,9 @@ def _replace(before: UserRecord, after: UserRecord) -> None:
     try:
         user_store.replace(before, after)
     except user_store.UserChanged:
-        raise Conflict("The account changed meanwhile; try again", error_code="CONCURRENT_UPDATE") from None
+        raise Conflict(
+            "The account changed meanwhile; try again", error_code="CONCURRENT_UPDATE"
+        ) from None
 
 
 def me(principal: Principal) -> UserPublic:

@@ -14,7 +14,12 @@ from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.core.ids import now_iso
 from chalicelib.core.settings import get_settings
 from chalicelib.models.envelope import Page
-from chalicelib.models.users import AdminListUsersQuery, AdminUpdateUserRequest, UserPublic, UserRecord
+from chalicelib.models.users import (
+    AdminListUsersQuery,
+    AdminUpdateUserRequest,
+    UserPublic,
+    UserRecord,
+)
 from chalicelib.services import account_removal
 from chalicelib.services.audit import record_security_event
 from chalicelib.store import sessions as session_store
@@ -37,7 +42,9 @@ def _write(before: UserRecord, after: UserRecord) -> None:
             error_code="LAST_SUPERADMIN",
         ) from None
     except user_store.UserChanged:
-        raise Conflict("The account changed meanwhile; try again", error_code="CONCURRENT_UPDATE") from None
+        raise Conflict(
+            "The account changed meanwhile; try again", error_code="CONCURRENT_UPDATE"
+        ) from None
 
 
 def list_users(principal: Principal, query: AdminListUsersQuery) -> Page[UserPublic]:
@@ -65,9 +72,15 @@ def get_user(user_id: str) -> UserPublic:
 def update_user(principal: Principal, user_id: str, req: AdminUpdateUserRequest) -> UserPublic:
     before = _load(user_id)
     changes = req.model_dump(exclude_unset=True)
-    if "admin_level" in changes and "role" not in changes:
-        if before.role != "admin" and changes["admin_level"] is not None:
-            raise BadRequest("Set role 'admin' together with an admin_level", error_code="INVALID_ROLE_CHANGE")
+    if (
+        "admin_level" in changes
+        and "role" not in changes
+        and before.role != "admin"
+        and changes["admin_level"] is not None
+    ):
+        raise BadRequest(
+            "Set role 'admin' together with an admin_level", error_code="INVALID_ROLE_CHANGE"
+        )
     if changes.get("role") == "user":
         changes["admin_level"] = None
     after = before.model_copy(update={**changes, "updated_at": now_iso()})
@@ -90,7 +103,9 @@ def update_user(principal: Principal, user_id: str, req: AdminUpdateUserRequest)
 
 def _may_moderate(principal: Principal, target: UserRecord) -> None:
     if target.user_id == principal.user_id:
-        raise BadRequest("You cannot change your own account's status here", error_code="SELF_TARGET")
+        raise BadRequest(
+            "You cannot change your own account's status here", error_code="SELF_TARGET"
+        )
     if target.role == "admin" and not principal.is_superadmin:
         raise Forbidden("Only a superadmin may change an administrator's status")
 
@@ -104,7 +119,11 @@ def deactivate(principal: Principal, user_id: str) -> UserPublic:
     _write(target, after)
     ended = session_store.revoke_all(user_id, reason="deactivated")
     record_security_event(
-        "user_deactivated", user_id=user_id, level="WARNING", by=principal.user_id, sessions_ended=ended
+        "user_deactivated",
+        user_id=user_id,
+        level="WARNING",
+        by=principal.user_id,
+        sessions_ended=ended,
     )
     return UserPublic.of(after)
 
@@ -122,5 +141,7 @@ def reactivate(principal: Principal, user_id: str) -> UserPublic:
 
 def delete_user(principal: Principal, user_id: str) -> None:
     if user_id == principal.user_id:
-        raise BadRequest("Delete your own account with DELETE /v1/users/me", error_code="SELF_TARGET")
+        raise BadRequest(
+            "Delete your own account with DELETE /v1/users/me", error_code="SELF_TARGET"
+        )
     account_removal.remove_account(_load(user_id), actor_id=principal.user_id)

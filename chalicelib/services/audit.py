@@ -45,7 +45,9 @@ def _enqueue(table: str, item: dict[str, Any]) -> None:
         ctx.outbox.append((table, request))
 
 
-def _trail_item(record: dict[str, Any], *, record_id: str, kind: str, retention_days: int) -> dict[str, Any]:
+def _trail_item(
+    record: dict[str, Any], *, record_id: str, kind: str, retention_days: int
+) -> dict[str, Any]:
     ts = record["timestamp"]
     return {
         **record,
@@ -57,7 +59,13 @@ def _trail_item(record: dict[str, Any], *, record_id: str, kind: str, retention_
 
 
 def record_action(
-    *, user_id: str | None, action: str, module: str, level: LogLevel, status_code: int, metadata: dict[str, Any]
+    *,
+    user_id: str | None,
+    action: str,
+    module: str,
+    level: LogLevel,
+    status_code: int,
+    metadata: dict[str, Any],
 ) -> None:
     request_id, client_ip = _context_fields()
     entry = UserActionLog(
@@ -75,7 +83,12 @@ def record_action(
     settings = get_settings()
     _enqueue(
         settings.audit_logs_table,
-        _trail_item(entry.model_dump(), record_id=entry.log_id, kind=module, retention_days=settings.log_retention_days),
+        _trail_item(
+            entry.model_dump(),
+            record_id=entry.log_id,
+            kind=module,
+            retention_days=settings.log_retention_days,
+        ),
     )
 
 
@@ -118,7 +131,9 @@ def flush() -> None:
     try:
         batch_write_many(by_table)
     except Exception:
-        _log.exception("audit records could not be written", extra={"fields": {"tables": list(by_table)}})
+        _log.exception(
+            "audit records could not be written", extra={"fields": {"tables": list(by_table)}}
+        )
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -181,7 +196,9 @@ def list_action_logs(
         cursor=cursor,
         retention_days=settings.log_retention_days,
     )
-    return Page(items=[UserActionLog.model_validate(i) for i in items], next_cursor=next_cursor, limit=size)
+    return Page(
+        items=[UserActionLog.model_validate(i) for i in items], next_cursor=next_cursor, limit=size
+    )
 
 
 def list_security_events(
@@ -196,7 +213,11 @@ def list_security_events(
     viewer: str,
 ) -> Page[SecurityEvent]:
     flt = audit_store.TrailFilter(
-        user_id=user_id, kind=event_type, level=level, since=_iso(_utc(since)), until=_iso(_utc(until))
+        user_id=user_id,
+        kind=event_type,
+        level=level,
+        since=_iso(_utc(since)),
+        until=_iso(_utc(until)),
     )
     scope = f"security|{viewer}|{flt}"
     settings = get_settings()
@@ -208,7 +229,9 @@ def list_security_events(
         cursor=cursor,
         retention_days=settings.security_event_retention_days,
     )
-    return Page(items=[SecurityEvent.model_validate(i) for i in items], next_cursor=next_cursor, limit=size)
+    return Page(
+        items=[SecurityEvent.model_validate(i) for i in items], next_cursor=next_cursor, limit=size
+    )
 
 
 def delete_trail_of(user_id: str) -> None:

@@ -24,7 +24,13 @@ def ensure_superadmin(username: str, email: str, password: str) -> tuple[UserRec
     if existing is None:
         user = new_user_record(req, role="admin", admin_level="superadmin")
         user_store.create(user)
-        record_security_event("role_changed", user_id=user.user_id, new_role="admin", new_admin_level="superadmin", by="bootstrap")
+        record_security_event(
+            "role_changed",
+            user_id=user.user_id,
+            new_role="admin",
+            new_admin_level="superadmin",
+            by="bootstrap",
+        )
         return user, True
     now = now_iso()
     updated = existing.model_copy(
@@ -42,5 +48,11 @@ def ensure_superadmin(username: str, email: str, password: str) -> tuple[UserRec
     except user_store.UserChanged:
         raise Conflict("The account changed meanwhile; try again") from None
     if not existing.is_active_superadmin:
-        record_security_event("role_changed", user_id=existing.user_id, new_role="admin", new_admin_level="superadmin", by="bootstrap")
+        record_security_event(
+            "role_changed",
+            user_id=existing.user_id,
+            new_role="admin",
+            new_admin_level="superadmin",
+            by="bootstrap",
+        )
     return updated, False

@@ -44,9 +44,16 @@ class LoginAttempt:
         policy = get_settings().lockout_policy
         found = rate_limits.counts([self._account_key, self._ip_key])
         self._account_failures = found[self._account_key]
-        if found[self._account_key] >= policy.account_max_failures or found[self._ip_key] >= policy.ip_max_failures:
+        if (
+            found[self._account_key] >= policy.account_max_failures
+            or found[self._ip_key] >= policy.ip_max_failures
+        ):
             record_security_event(
-                "lockout", user_id=None, level="WARNING", login_hash=self._account_key.split("#")[2], blocked=True
+                "lockout",
+                user_id=None,
+                level="WARNING",
+                login_hash=self._account_key.split("#")[2],
+                blocked=True,
             )
             raise _limited("Too many failed logins; try again later", self._retry_after)
 

@@ -10,7 +10,9 @@ from chalicelib.models.users import TokenPair, UserRecord
 from chalicelib.store import sessions as session_store
 
 
-def mint_pair(user: UserRecord, session_id: str, refresh_jti: str, refresh_expires_at: int) -> TokenPair:
+def mint_pair(
+    user: UserRecord, session_id: str, refresh_jti: str, refresh_expires_at: int
+) -> TokenPair:
     access, ttl = issue_access_token(user, session_id)
     refresh = issue_refresh_token(user.user_id, session_id, refresh_jti, refresh_expires_at)
     return TokenPair(

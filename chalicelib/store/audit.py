@@ -80,8 +80,8 @@ def list_trail(
             vals.update(values(pk=flt.kind))
         request = dict(base, KeyConditionExpression=f"{key_cond} AND {cond}")
         _finish(request, names, vals, filters)
-        items, last = query_page(limit=limit, start_key=(start or {}).get("k"), **request)
-        return items, ({"k": last} if last else None)
+        found, position = query_page(limit=limit, start_key=(start or {}).get("k"), **request)
+        return found, ({"k": position} if position else None)
 
     months = _months_back(
         min(now_month, flt.until[:7]) if flt.until else now_month,

@@ -54,7 +54,7 @@ def deserialize(raw: dict[str, Any]) -> Item:
 
 
 def values(**kwargs: Any) -> dict[str, Any]:
-    """ExpressionAttributeValues from keyword arguments: ``values(u="x")`` → ``{":u": {"S": "x"}}``."""
+    """ExpressionAttributeValues from keywords: ``values(u="x")`` → ``{":u": {"S": "x"}}``."""
     return {f":{k}": _serializer.serialize(_to_dynamo(v)) for k, v in kwargs.items()}
 
 

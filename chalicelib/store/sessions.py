@@ -64,7 +64,13 @@ def from_item(raw: dict[str, Any]) -> SessionRecord:
 
 
 def rotate(
-    session_id: str, *, presented_jti: str, new_jti: str, now_iso: str, now_epoch: int, expires_at: int
+    session_id: str,
+    *,
+    presented_jti: str,
+    new_jti: str,
+    now_iso: str,
+    now_epoch: int,
+    expires_at: int,
 ) -> bool:
     """Swap the current refresh token id; False if ``presented_jti`` is no longer current."""
     try:
@@ -72,9 +78,7 @@ def rotate(
             TableName=_table(),
             Key=key(session_id),
             UpdateExpression="SET current_jti = :new, last_used_at = :at, expires_at = :exp",
-            ConditionExpression=(
-                "current_jti = :old AND revoked = :no AND expires_at > :now"
-            ),
+            ConditionExpression=("current_jti = :old AND revoked = :no AND expires_at > :now"),
             ExpressionAttributeValues=values(
                 new=new_jti, at=now_iso, exp=expires_at, old=presented_jti, no=False, now=now_epoch
             ),

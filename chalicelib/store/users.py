@@ -76,7 +76,7 @@ def _raise_taken(codes: list[str], slots: list[str]) -> None:
             raise Conflict(
                 f"That {slot} is already registered",
                 error_code=f"{slot.upper()}_TAKEN",
-                details={slot: [f"already registered"]},
+                details={slot: ["already registered"]},
             )
 
 
@@ -94,7 +94,9 @@ def create(user: UserRecord) -> None:
         {
             "Put": {
                 "TableName": _identities(),
-                "Item": serialize({"identity": username_identity(user.username), "user_id": user.user_id}),
+                "Item": serialize(
+                    {"identity": username_identity(user.username), "user_id": user.user_id}
+                ),
                 "ConditionExpression": "attribute_not_exists(#i)",
                 "ExpressionAttributeNames": {"#i": "identity"},
             }
@@ -102,7 +104,9 @@ def create(user: UserRecord) -> None:
         {
             "Put": {
                 "TableName": _identities(),
-                "Item": serialize({"identity": email_identity(user.email), "user_id": user.user_id}),
+                "Item": serialize(
+                    {"identity": email_identity(user.email), "user_id": user.user_id}
+                ),
                 "ConditionExpression": "attribute_not_exists(#i)",
                 "ExpressionAttributeNames": {"#i": "identity"},
             }
@@ -140,7 +144,9 @@ def identity_key(identity: str) -> dict[str, Any]:
 
 
 def user_id_for(identity: str) -> str | None:
-    response = ddb().get_item(TableName=_identities(), Key=identity_key(identity), ConsistentRead=True)
+    response = ddb().get_item(
+        TableName=_identities(), Key=identity_key(identity), ConsistentRead=True
+    )
     raw = response.get("Item")
     return str(deserialize(raw)["user_id"]) if raw else None
 
@@ -210,7 +216,12 @@ def delete(user: UserRecord) -> None:
                 **cond,
             }
         },
-        {"Delete": {"TableName": _identities(), "Key": identity_key(username_identity(user.username))}},
+        {
+            "Delete": {
+                "TableName": _identities(),
+                "Key": identity_key(username_identity(user.username)),
+            }
+        },
         {"Delete": {"TableName": _identities(), "Key": identity_key(email_identity(user.email))}},
     ]
     slots = ["user", "release", "release"]

@@ -17,7 +17,9 @@ def test_state_changing_requests_write_a_user_action_log(api: Api) -> None:
     actions = [entry["action"] for entry in logs.data]
     assert actions == ["PATCH /v1/users/me", "POST /v1/auth/register"]
     newest = logs.data[0]
-    assert newest["module"] == "users" and newest["level"] == "INFO" and newest["status_code"] == 200
+    assert (
+        newest["module"] == "users" and newest["level"] == "INFO" and newest["status_code"] == 200
+    )
     assert newest["request_id"] and newest["client_ip"] == "127.0.0.1"
     assert newest["metadata"]["fields"] == ["display_name"]
     assert "password" not in str(logs.data).lower().replace("password_changed", "")
@@ -35,10 +37,20 @@ def test_security_events_for_the_important_moments(api: Api) -> None:
     s = api.register("eventful")
     api.post("/v1/auth/login", {"login": "eventful", "password": "wrong-password-1"})
     s2 = api.login("eventful")
-    api.post("/v1/auth/password", {"current_password": DEFAULT_PASSWORD, "new_password": "another-long-pass-1"}, token=s2.access_token)
-    api.patch(f"/v1/admin/users/{s.user_id}", {"role": "admin", "admin_level": "moderator"}, token=boss.access_token)
+    api.post(
+        "/v1/auth/password",
+        {"current_password": DEFAULT_PASSWORD, "new_password": "another-long-pass-1"},
+        token=s2.access_token,
+    )
+    api.patch(
+        f"/v1/admin/users/{s.user_id}",
+        {"role": "admin", "admin_level": "moderator"},
+        token=boss.access_token,
+    )
     api.post(f"/v1/admin/users/{s.user_id}/deactivate", token=boss.access_token)
-    events = api.get(f"/v1/admin/security-events?user_id={s.user_id}&limit=100", token=boss.access_token).data
+    events = api.get(
+        f"/v1/admin/security-events?user_id={s.user_id}&limit=100", token=boss.access_token
+    ).data
     kinds = [e["event_type"] for e in events]
     assert kinds == [
         "user_deactivated",
@@ -49,7 +61,10 @@ def test_security_events_for_the_important_moments(api: Api) -> None:
         "registered",
     ]
     role = events[1]
-    assert role["metadata"]["by"] == boss.user_id and role["metadata"]["new_admin_level"] == "moderator"
+    assert (
+        role["metadata"]["by"] == boss.user_id
+        and role["metadata"]["new_admin_level"] == "moderator"
+    )
 
 
 def test_admin_log_filters(api: Api) -> None:
@@ -62,7 +77,9 @@ def test_admin_log_filters(api: Api) -> None:
     assert {e["user_id"] for e in only_a} == {a.user_id} and len(only_a) == 2
     users_module = api.get("/v1/admin/logs?module=users", token=boss.access_token).data
     assert {e["user_id"] for e in users_module} == {a.user_id, b.user_id}
-    a_in_auth = api.get(f"/v1/admin/logs?user_id={a.user_id}&module=auth", token=boss.access_token).data
+    a_in_auth = api.get(
+        f"/v1/admin/logs?user_id={a.user_id}&module=auth", token=boss.access_token
+    ).data
     assert [e["action"] for e in a_in_auth] == ["POST /v1/auth/register"]
     everything = api.get("/v1/admin/logs?limit=100", token=boss.access_token).data
     stamps = [e["timestamp"] for e in everything]
@@ -71,7 +88,9 @@ def test_admin_log_filters(api: Api) -> None:
     assert api.get(f"/v1/admin/logs?since={future}", token=boss.access_token).data == []
     past = quote((datetime.now(UTC) - timedelta(days=1)).isoformat())
     assert len(api.get(f"/v1/admin/logs?until={past}", token=boss.access_token).data) == 0
-    assert len(api.get(f"/v1/admin/logs?since={past}&limit=100", token=boss.access_token).data) == len(everything)
+    assert len(
+        api.get(f"/v1/admin/logs?since={past}&limit=100", token=boss.access_token).data
+    ) == len(everything)
     naive = api.get("/v1/admin/logs?since=2026-01-01T00:00:00", token=boss.access_token)
     assert naive.status == 422
 
@@ -96,7 +115,10 @@ def test_admin_logs_paginate_across_pages_without_gaps(api: Api) -> None:
     unfiltered: list[str] = []
     cursor = None
     while True:
-        reply = api.get("/v1/admin/logs?limit=4" + (f"&cursor={cursor}" if cursor else ""), token=boss.access_token)
+        reply = api.get(
+            "/v1/admin/logs?limit=4" + (f"&cursor={cursor}" if cursor else ""),
+            token=boss.access_token,
+        )
         unfiltered += [e["log_id"] for e in reply.data]
         cursor = reply.body["pagination"]["next_cursor"]
         if not cursor:

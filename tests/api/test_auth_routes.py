@@ -8,7 +8,12 @@ from tests.api_client import DEFAULT_PASSWORD, Api
 def test_register_creates_account_and_session(api: Api) -> None:
     reply = api.post(
         "/v1/auth/register",
-        {"username": "ada", "email": "Ada@Example.COM", "password": DEFAULT_PASSWORD, "display_name": "Ada L."},
+        {
+            "username": "ada",
+            "email": "Ada@Example.COM",
+            "password": DEFAULT_PASSWORD,
+            "display_name": "Ada L.",
+        },
     )
     assert reply.status == 201
     user = reply.data["user"]
@@ -25,18 +30,23 @@ def test_register_creates_account_and_session(api: Api) -> None:
 def test_register_rejects_taken_username_and_email_case_insensitively(api: Api) -> None:
     api.register("grace")
     again = api.post(
-        "/v1/auth/register", {"username": "GRACE", "email": "other@example.com", "password": DEFAULT_PASSWORD}
+        "/v1/auth/register",
+        {"username": "GRACE", "email": "other@example.com", "password": DEFAULT_PASSWORD},
     )
     assert again.status == 409 and again.error_code == "USERNAME_TAKEN"
     same_email = api.post(
-        "/v1/auth/register", {"username": "grace2", "email": "grace@EXAMPLE.com", "password": DEFAULT_PASSWORD}
+        "/v1/auth/register",
+        {"username": "grace2", "email": "grace@EXAMPLE.com", "password": DEFAULT_PASSWORD},
     )
     assert same_email.status == 409 and same_email.error_code == "EMAIL_TAKEN"
     assert same_email.body["details"] == {"email": ["already registered"]}
 
 
 def test_register_validates_every_field_with_details(api: Api) -> None:
-    reply = api.post("/v1/auth/register", {"username": "a", "email": "not-an-email", "password": "x", "admin": True})
+    reply = api.post(
+        "/v1/auth/register",
+        {"username": "a", "email": "not-an-email", "password": "x", "admin": True},
+    )
     assert reply.status == 422
     assert reply.error_code == "VALIDATION_ERROR"
     assert set(reply.body["details"]) == {"username", "email", "admin"}
@@ -44,17 +54,22 @@ def test_register_validates_every_field_with_details(api: Api) -> None:
 
 def test_weak_password_gets_every_reason(api: Api) -> None:
     reply = api.post(
-        "/v1/auth/register", {"username": "abab", "email": "abab@example.com", "password": "abababababab"}
+        "/v1/auth/register",
+        {"username": "abab", "email": "abab@example.com", "password": "abababababab"},
     )
     assert reply.status == 422
     assert reply.error_code == "WEAK_PASSWORD"
     reasons = reply.body["details"]["password"]
     assert "must not contain your username" in reasons
     assert any("different characters" in r for r in reasons)
-    short = api.post("/v1/auth/register", {"username": "hopper", "email": "h@example.com", "password": "Tr0ub4dor&"})
+    short = api.post(
+        "/v1/auth/register",
+        {"username": "hopper", "email": "h@example.com", "password": "Tr0ub4dor&"},
+    )
     assert short.body["details"]["password"] == ["must be at least 12 characters long"]
     common = api.post(
-        "/v1/auth/register", {"username": "hopper", "email": "h@example.com", "password": "password1234"}
+        "/v1/auth/register",
+        {"username": "hopper", "email": "h@example.com", "password": "password1234"},
     )
     assert "is one of the most common passwords" in common.body["details"]["password"]
 
@@ -96,7 +111,10 @@ def test_refresh_token_reuse_revokes_the_whole_family(api: Api) -> None:
     assert api.post("/v1/auth/refresh", {"refresh_token": rotated["refresh_token"]}).status == 401
     assert api.get("/v1/auth/me", token=rotated["access_token"]).error_code == "SESSION_REVOKED"
     assert api.get("/v1/auth/me", token=session.access_token).status == 401
-    events = api.get("/v1/users/me/security-events?event_type=refresh_token_reuse", token=api.login(session.user["username"]).access_token)
+    events = api.get(
+        "/v1/users/me/security-events?event_type=refresh_token_reuse",
+        token=api.login(session.user["username"]).access_token,
+    )
     assert len(events.data) == 1 and events.data[0]["level"] == "CRITICAL"
 
 
@@ -126,21 +144,34 @@ def test_password_change_revokes_other_sessions_and_keeps_this_one(api: Api) -> 
     assert reply.status == 200 and reply.data == {"other_sessions_ended": 1}
     assert api.get("/v1/auth/me", token=here.access_token).status == 200
     assert api.get("/v1/auth/me", token=elsewhere.access_token).status == 401
-    assert api.post("/v1/auth/login", {"login": here.user["username"], "password": DEFAULT_PASSWORD}).status == 401
+    assert (
+        api.post(
+            "/v1/auth/login", {"login": here.user["username"], "password": DEFAULT_PASSWORD}
+        ).status
+        == 401
+    )
     assert api.login(here.user["username"], new_password).user_id == here.user_id
 
 
 def test_password_change_errors(api: Api) -> None:
     s = api.register()
     wrong = api.post(
-        "/v1/auth/password", {"current_password": "nope-nope-nope", "new_password": "whatever-else-77"}, token=s.access_token
+        "/v1/auth/password",
+        {"current_password": "nope-nope-nope", "new_password": "whatever-else-77"},
+        token=s.access_token,
     )
     assert wrong.status == 403 and wrong.error_code == "INVALID_CREDENTIALS"
     same = api.post(
-        "/v1/auth/password", {"current_password": DEFAULT_PASSWORD, "new_password": DEFAULT_PASSWORD}, token=s.access_token
+        "/v1/auth/password",
+        {"current_password": DEFAULT_PASSWORD, "new_password": DEFAULT_PASSWORD},
+        token=s.access_token,
     )
     assert same.status == 422
-    weak = api.post("/v1/auth/password", {"current_password": DEFAULT_PASSWORD, "new_password": "short"}, token=s.access_token)
+    weak = api.post(
+        "/v1/auth/password",
+        {"current_password": DEFAULT_PASSWORD, "new_password": "short"},
+        token=s.access_token,
+    )
     assert weak.status == 422 and "new_password" in weak.body["details"]
 
 
@@ -148,9 +179,9 @@ def test_outdated_password_hash_is_upgraded_on_login(api: Api) -> None:
     from argon2 import PasswordHasher
 
     from chalicelib.auth.passwords import needs_rehash
+    from chalicelib.core.settings import get_settings
     from chalicelib.store import users as user_store
     from chalicelib.store.dynamo import ddb, serialize, values
-    from chalicelib.core.settings import get_settings
 
     s = api.register()
     weak_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(DEFAULT_PASSWORD)

@@ -33,10 +33,14 @@ def test_lockout_writes_security_events(api: Api) -> None:
     victim = api.register("target")
     for _ in range(6):
         _fail(api, "target")
-    events = api.get(f"/v1/admin/security-events?user_id={victim.user_id}&limit=50", token=boss.access_token).data
+    events = api.get(
+        f"/v1/admin/security-events?user_id={victim.user_id}&limit=50", token=boss.access_token
+    ).data
     kinds = [e["event_type"] for e in events]
     assert kinds.count("login_failed") == 5 and kinds.count("lockout") == 1
-    blocked = api.get("/v1/admin/security-events?event_type=lockout&limit=50", token=boss.access_token).data
+    blocked = api.get(
+        "/v1/admin/security-events?event_type=lockout&limit=50", token=boss.access_token
+    ).data
     assert any(e["metadata"].get("blocked") for e in blocked)
 
 
@@ -63,7 +67,15 @@ def test_ip_lockout_across_accounts(api: Api, env: pytest.MonkeyPatch) -> None:
 def test_password_change_guesses_are_throttled_too(api: Api) -> None:
     s = api.register()
     for _ in range(5):
-        r = api.post("/v1/auth/password", {"current_password": "guess-guess-1", "new_password": "new-long-pass-99"}, token=s.access_token)
+        r = api.post(
+            "/v1/auth/password",
+            {"current_password": "guess-guess-1", "new_password": "new-long-pass-99"},
+            token=s.access_token,
+        )
         assert r.status == 403
-    r = api.post("/v1/auth/password", {"current_password": DEFAULT_PASSWORD, "new_password": "new-long-pass-99"}, token=s.access_token)
+    r = api.post(
+        "/v1/auth/password",
+        {"current_password": DEFAULT_PASSWORD, "new_password": "new-long-pass-99"},
+        token=s.access_token,
+    )
     assert r.status == 429

@@ -88,7 +88,11 @@ def test_unhandled_errors_are_a_500_envelope_with_request_id(
     assert "secret internal detail" not in json.dumps(reply.body)
     assert "Traceback" not in json.dumps(reply.body)
     errors = [entry for entry in json_logs() if entry["message"] == "unhandled error"]
-    assert errors and errors[0]["request_id"] == request_id and "secret internal detail" in errors[0]["exception"]
+    assert (
+        errors
+        and errors[0]["request_id"] == request_id
+        and "secret internal detail" in errors[0]["exception"]
+    )
 
 
 def test_security_headers_on_every_response(api: Api) -> None:

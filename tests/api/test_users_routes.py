@@ -10,14 +10,19 @@ from tests.api_client import DEFAULT_PASSWORD, Api
 def test_get_and_update_me(api: Api) -> None:
     s = api.register("turing")
     assert api.get("/v1/users/me", token=s.access_token).data["username"] == "turing"
-    reply = api.patch("/v1/users/me", {"display_name": "Alan", "username": "alan"}, token=s.access_token)
+    reply = api.patch(
+        "/v1/users/me", {"display_name": "Alan", "username": "alan"}, token=s.access_token
+    )
     assert reply.status == 200
     assert reply.data["display_name"] == "Alan" and reply.data["username"] == "alan"
     assert api.login("alan").user_id == s.user_id
-    assert api.post("/v1/auth/login", {"login": "turing", "password": DEFAULT_PASSWORD}).status == 401
+    assert (
+        api.post("/v1/auth/login", {"login": "turing", "password": DEFAULT_PASSWORD}).status == 401
+    )
     # the old name is free again
     again = api.post(
-        "/v1/auth/register", {"username": "turing", "email": "other@example.com", "password": DEFAULT_PASSWORD}
+        "/v1/auth/register",
+        {"username": "turing", "email": "other@example.com", "password": DEFAULT_PASSWORD},
     )
     assert again.status == 201
 
@@ -34,7 +39,11 @@ def test_update_me_conflicts_and_validation(api: Api) -> None:
 
 
 def _items_of(table: str, key: str, value: str, index: str | None = None) -> int:
-    kwargs = {"TableName": table, "KeyConditionExpression": f"{key} = :v", "ExpressionAttributeValues": values(v=value)}
+    kwargs = {
+        "TableName": table,
+        "KeyConditionExpression": f"{key} = :v",
+        "ExpressionAttributeValues": values(v=value),
+    }
     if index:
         kwargs["IndexName"] = index
     return int(ddb().query(**kwargs)["Count"])
@@ -55,8 +64,12 @@ def test_delete_me_removes_everything_owned(api: Api) -> None:
     assert _items_of(settings.audit_logs_table, "user_id", s.user_id) == 0
     assert _items_of(settings.security_events_table, "user_id", s.user_id) == 0
     for identity in ("username#leaving", "email#leaving@example.com"):
-        assert "Item" not in ddb().get_item(TableName=settings.identities_table, Key=serialize({"identity": identity}))
-    assert "Item" not in ddb().get_item(TableName=settings.users_table, Key=serialize({"user_id": s.user_id}))
+        assert "Item" not in ddb().get_item(
+            TableName=settings.identities_table, Key=serialize({"identity": identity})
+        )
+    assert "Item" not in ddb().get_item(
+        TableName=settings.users_table, Key=serialize({"user_id": s.user_id})
+    )
     # the name can be registered again
     assert api.register("leaving").user_id != s.user_id
 

@@ -30,14 +30,19 @@ def session(api: Api) -> Session:
 
 def test_alg_none_is_rejected(api: Api, session: Session) -> None:
     claims = _claims(session.access_token)
-    header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "typ": "JWT"}).encode()).rstrip(b"=")
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "typ": "JWT"}).encode()).rstrip(
+        b"="
+    )
     body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=")
     assert _me(api, f"{header.decode()}.{body.decode()}.") == 401
 
 
 def test_other_keys_and_algorithms_are_rejected(api: Api, session: Session) -> None:
     claims = _claims(session.access_token)
-    assert _me(api, jwt.encode(claims, "some-other-secret-of-enough-length-000000", algorithm="HS256")) == 401
+    assert (
+        _me(api, jwt.encode(claims, "some-other-secret-of-enough-length-000000", algorithm="HS256"))
+        == 401
+    )
     assert _me(api, jwt.encode(claims, TEST_SECRET * 2, algorithm="HS512")) == 401
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -51,13 +56,21 @@ def test_other_keys_and_algorithms_are_rejected(api: Api, session: Session) -> N
     payload = json.dumps(claims).encode()
     header = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').rstrip(b"=")
     body = base64.urlsafe_b64encode(payload).rstrip(b"=")
-    sig = base64.urlsafe_b64encode(hmac.new(public_pem, header + b"." + body, hashlib.sha256).digest()).rstrip(b"=")
+    sig = base64.urlsafe_b64encode(
+        hmac.new(public_pem, header + b"." + body, hashlib.sha256).digest()
+    ).rstrip(b"=")
     assert _me(api, (header + b"." + body + b"." + sig).decode()) == 401
 
 
 @pytest.mark.parametrize(
     ("claim", "value"),
-    [("iss", "someone-else"), ("aud", "another-api"), ("exp", 1), ("nbf", 4102444800), ("typ", "refresh")],
+    [
+        ("iss", "someone-else"),
+        ("aud", "another-api"),
+        ("exp", 1),
+        ("nbf", 4102444800),
+        ("typ", "refresh"),
+    ],
 )
 def test_wrong_claims_are_rejected(api: Api, session: Session, claim: str, value: object) -> None:
     claims = _claims(session.access_token)
