@@ -1,6 +1,6 @@
 """DynamoDB calls per request on the main paths, counted on moto through the real app.
 
-    .venv/bin/python benchmarks/dynamodb_calls.py
+.venv/bin/python benchmarks/dynamodb_calls.py
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def main() -> None:
 
             rows = []
             password = "quiet-harbor-lantern-7"
-            reg, ops = call(
+            _, ops = call(
                 "POST",
                 "/v1/auth/register",
                 {"username": "bench", "email": "bench@example.com", "password": password},
@@ -80,7 +80,7 @@ def main() -> None:
             rows.append(("PATCH /v1/users/me", ops))
     print(f"{'request':34} {'calls':>5}  operations")
     for name, ops in rows:
-        summary = ", ".join(f"{op}×{n}" if n > 1 else op for op, n in Counter(ops).items())
+        summary = ", ".join(f"{op} x{n}" if n > 1 else op for op, n in Counter(ops).items())
         print(f"{name:34} {len(ops):>5}  {summary}")
     print("Scan calls:", sum(op == "Scan" for _, ops in rows for op in ops))
 

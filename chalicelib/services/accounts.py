@@ -86,9 +86,9 @@ def _find_by_login(login: str) -> UserRecord | None:
 
 def login(req: LoginRequest) -> AuthResult:
     ctx = request_context.current()
-    attempt = LoginAttempt(req.login, ctx.client_ip if ctx else "-")
-    attempt.check()
     user = _find_by_login(req.login)
+    attempt = LoginAttempt(user.user_id if user else req.login, ctx.client_ip if ctx else "-")
+    attempt.check()
     if user is None:
         passwords.burn_equal_time(req.password)
         attempt.failed(None)
@@ -177,7 +177,7 @@ def logout(principal: Principal, req: LogoutRequest) -> dict[str, int]:
 def change_password(principal: Principal, req: ChangePasswordRequest) -> dict[str, int]:
     user = principal.user
     ctx = request_context.current()
-    attempt = LoginAttempt(user.username, ctx.client_ip if ctx else "-")
+    attempt = LoginAttempt(user.user_id, ctx.client_ip if ctx else "-")
     attempt.check()
     if not passwords.verify_password(user.password_hash, req.current_password):
         attempt.failed(user.user_id)

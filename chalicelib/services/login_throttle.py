@@ -1,7 +1,8 @@
 """Brute-force protection for login: failures counted per account and per client IP.
 
-The account counter is keyed by a hash of the login name as typed (normalised), not by user id,
-so an unknown account is throttled exactly like a real one and a 429 reveals nothing.
+The account counter is keyed by the user id when the account exists (so logging in by username
+or by email counts alike) and by the login name as typed when it does not, so an unknown account
+is throttled exactly like a real one and a 429 reveals nothing.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ def _window() -> tuple[int, int]:
     return now // size, size - now % size
 
 
-def _keys(login: str, client_ip: str, window: int) -> tuple[str, str]:
-    digest = hashlib.sha256(login.strip().lower().encode()).hexdigest()[:32]
+def _keys(account: str, client_ip: str, window: int) -> tuple[str, str]:
+    digest = hashlib.sha256(account.strip().lower().encode()).hexdigest()[:32]
     return f"login-fail#account#{digest}#{window}", f"login-fail#ip#{client_ip}#{window}"
 
 
@@ -34,10 +35,10 @@ def _limited(message: str, retry_after: int) -> TooManyRequests:
 class LoginAttempt:
     """One login attempt's view of the counters: check before, count after."""
 
-    def __init__(self, login: str, client_ip: str) -> None:
+    def __init__(self, account: str, client_ip: str) -> None:
+        """``account``: the user id if the account exists, else the login name as typed."""
         self._window, self._retry_after = _window()
-        self._account_key, self._ip_key = _keys(login, client_ip, self._window)
-        self._login = login
+        self._account_key, self._ip_key = _keys(account, client_ip, self._window)
         self._account_failures = 0
 
     def check(self) -> None:

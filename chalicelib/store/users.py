@@ -7,6 +7,7 @@ so two concurrent registrations of the same email can never both succeed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -26,6 +27,7 @@ from chalicelib.store.dynamo import (
 )
 
 SUPERADMIN_COUNTER = "_counter#active-superadmins"
+USER_ID = re.compile(r"^usr_[0-9a-z]{26}$")
 
 
 class LastSuperadminError(Exception):
@@ -126,11 +128,13 @@ def create(user: UserRecord) -> None:
 
 
 def get(user_id: str, *, consistent: bool = True) -> UserRecord | None:
+    if not USER_ID.match(user_id):
+        return None
     response = ddb().get_item(
         TableName=_users(), Key=serialize({"user_id": user_id}), ConsistentRead=consistent
     )
     raw = response.get("Item")
-    if not raw or user_id.startswith("_"):
+    if not raw:
         return None
     return UserRecord.model_validate(deserialize(raw))
 

@@ -79,3 +79,13 @@ def test_password_change_guesses_are_throttled_too(api: Api) -> None:
         token=s.access_token,
     )
     assert r.status == 429
+
+
+def test_username_and_email_count_toward_the_same_account(api: Api) -> None:
+    api.register("twofaced")
+    for i in range(5):
+        assert _fail(api, "twofaced" if i % 2 else "TwoFaced@example.com") == 401
+    reply = api.post(
+        "/v1/auth/login", {"login": "twofaced@example.com", "password": DEFAULT_PASSWORD}
+    )
+    assert reply.status == 429

@@ -120,3 +120,20 @@ def test_cors_allow_list(api: Api, env: pytest.MonkeyPatch) -> None:
     assert preflight.status == 204
     assert preflight.headers["access-control-allow-methods"] == "POST"
     assert "Authorization" in preflight.headers["access-control-allow-headers"]
+
+
+def test_unsupported_content_type_is_enveloped(api: Api) -> None:
+    reply = api.request(
+        "POST", "/v1/auth/login", raw=b"login=x", headers={"Content-Type": "text/plain"}
+    )
+    assert reply.status == 415
+    _is_error_envelope(reply.body, 415)
+    assert reply.error_code == "UNSUPPORTED_MEDIA_TYPE"
+    assert reply.headers["x-content-type-options"] == "nosniff"
+
+
+def test_ids_that_cannot_exist_are_404_not_500(api: Api) -> None:
+    boss = api.superadmin()
+    for weird in ("x" * 3000, "_counter%23active-superadmins", "usr_%00"):
+        reply = api.get(f"/v1/admin/users/{weird}", token=boss.access_token)
+        assert reply.status == 404, reply.body
