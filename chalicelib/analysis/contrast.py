@@ -10,7 +10,7 @@ stem width; sizes too close to the WCAG large-text boundary are reported as unkn
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +52,7 @@ class Measured:
     font_px: float
     stem_ratio: float
     ink_pixels: int
+    fg_estimate: tuple[float, float, float]
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ def _mode_rgb(pixels: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
 class ColourSnapper:
     """Snaps a noisy colour estimate to a flat colour of the image when perceptually equal."""
 
-    def __init__(self, modes: list[PaletteColour], noise: float) -> None:
+    def __init__(self, modes: list[PaletteColour], noise: float, blurred: bool = False) -> None:
+        self.noise = noise
+        self.blurred = blurred
         self.rgb = np.array([m.rgb for m in modes], dtype=np.float64).reshape(-1, 3)
         self.lab = srgb_to_cielab(self.rgb) if len(modes) else np.zeros((0, 3))
         self.limit = 0.0 if noise == 0 else 3.0 + 0.5 * noise
@@ -93,6 +96,37 @@ class ColourSnapper:
             j = int(np.argmin(de))
             if de[j] <= self.limit:
                 rgb = self.rgb[j]
+        r, g, b = (int(v) for v in np.clip(np.rint(rgb), 0, 255))
+        return (r, g, b)
+
+    def ink(self, est: npt.NDArray[np.float64], bg: npt.NDArray[np.float64]) -> RGB:
+        """Glyph colour from the most extreme ink estimate.
+
+        Glyph pixels are mixtures of ink and background, so the true ink lies on the ray from
+        the background through the estimate. A flat colour of the image on that ray, at or a
+        little beyond the estimate, is taken as the ink (thin or resampled strokes never reach
+        full coverage; compression noise scatters around it).
+        """
+        if self.rgb.shape[0] and (self.noise > 0 or self.blurred):
+            u = est - bg
+            nu = float(np.sqrt((u * u).sum()))
+            v = self.rgb - bg
+            vv = np.maximum((v * v).sum(-1), 1e-9)
+            t = (v @ u) / vv  # position of the estimate along bg -> mode (1 = at the mode)
+            perp = np.sqrt(np.maximum((u * u).sum() - t * t * vv, 0.0))
+            tube = 4.0 + 2.0 * self.noise + 0.08 * nu
+            near = (perp <= tube) & (t >= 0.92) & (t <= 1.1)
+            if near.any():
+                j = int(np.argmin(np.where(near, np.abs(t - 1), np.inf)))
+                return self._round(self.rgb[j])
+            beyond = (perp <= tube) & (t >= 0.35) & (t < 0.92)
+            if beyond.any() and self.blurred:
+                j = int(np.argmax(np.where(beyond, t, -np.inf)))
+                return self._round(self.rgb[j])
+        return self(est)
+
+    @staticmethod
+    def _round(rgb: npt.NDArray[np.float64]) -> RGB:
         r, g, b = (int(v) for v in np.clip(np.rint(rgb), 0, 255))
         return (r, g, b)
 
@@ -125,8 +159,8 @@ def measure_region(
         fg = _mode_rgb(strong_px).astype(np.float64)
     else:
         fg = np.median(strong_px, axis=0)
-    fg_rgb = snap(fg)
     bg_rgb = snap(bg)
+    fg_rgb = snap.ink(fg, np.array(bg_rgb, dtype=np.float64))
     ratio = float(contrast_ratio(np.array(fg_rgb), np.array(bg_rgb)))
 
     # Glyph geometry: the dense band of the row profile is the x-height (or cap height).
@@ -149,7 +183,21 @@ def measure_region(
         font_px=font_px,
         stem_ratio=stem / max(font_px, 1.0),
         ink_pixels=int(ink.sum()),
+        fg_estimate=(float(fg[0]), float(fg[1]), float(fg[2])),
     )
+
+
+def resnap_downscaled(measured: list[Measured], snap: ColourSnapper) -> list[Measured]:
+    """Downscaled screenshots (estimated DPR below 1) blur thin strokes so that no pixel
+    reaches the ink colour: take the nearest flat colour further along the blend ray."""
+    snap.blurred = True
+    out = []
+    for m in measured:
+        fg = snap.ink(np.array(m.fg_estimate), np.array(m.bg, dtype=np.float64))
+        ratio = float(contrast_ratio(np.array(fg), np.array(m.bg)))
+        out.append(replace(m, fg=fg, ratio=ratio))
+    snap.blurred = False
+    return out
 
 
 def _run_lengths(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:

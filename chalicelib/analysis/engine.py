@@ -104,7 +104,10 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         for m in (contrast_step.measure_region(rgb, r, palette.noise, snap) for r in regions)
         if m is not None
     ]
-    work_dpr = dpr / factor if dpr else contrast_step.estimate_dpr(measured)
+    estimated_dpr = contrast_step.estimate_dpr(measured)
+    if estimated_dpr < 0.85:
+        measured = contrast_step.resnap_downscaled(measured, snap)
+    work_dpr = dpr / factor if dpr else estimated_dpr
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
     colours = _merge_text_colours(palette, findings, total_px)
