@@ -122,6 +122,8 @@ def find_text_regions(rgb: RGBArray, noise: float = 0.0) -> list[TextRegion]:
         w = x1 - x0
         if h < max(5, 0.4 * med_h) or w < 2:
             continue
+        if w < 0.25 * h and h > 2.5 * med_h:  # a box side or rule, not a line of text
+            continue
         comp_ids = np.unique(labels[sl][inside])
         comp_ids = comp_ids[comp_ids > 0]
         gh = float(np.median(heights[comp_ids])) if comp_ids.size else float(h)
