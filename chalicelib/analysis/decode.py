@@ -216,10 +216,11 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Decode
     """
     im = _open(data)
     _check_size(im, len(data), max_pixels)
-    meta = _metadata(im)
-    if meta.frame_count > 1:
+    frames = int(getattr(im, "n_frames", 1))
+    if frames > 1:
         im.seek(0)
-    _load(im)
+    _load(im)  # before reading EXIF: Pillow may decode a PNG to find a trailing eXIf chunk
+    meta = _metadata(im)
     try:
         im = ImageOps.exif_transpose(im)
     except Exception:  # orientation is a nicety; broken EXIF must not fail the analysis

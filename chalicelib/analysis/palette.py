@@ -230,5 +230,9 @@ def extract_palette(
         if ok
     ]
     modes.sort(key=lambda pc: -pc.fraction)
-    colours = [m for m in modes if m.fraction >= min_fraction][:max_colours]
+    # With compression noise, ringing next to edges forms small clusters that are never flat
+    # both ways; real fills are. (Thin text ink is added back from the recovered glyphs.)
+    min_flat = 0.15 if noise > 0 else 0.0
+    colours = [m for m in modes if m.fraction >= min_fraction and m.flatness >= min_flat]
+    colours = colours[:max_colours]
     return Palette(colours=colours, kind="flat", noise=noise, modes=modes)
