@@ -206,6 +206,11 @@ def extract_palette(
         merged.append([float(centre[0]), float(centre[1]), float(centre[2]), n, flatness])
         merged_lab.append(clab)
 
+    covered = sum(m[3] for m in merged) / total
+    if covered < 0.5:  # smooth content: no flat fills carry the image
+        colours = _kmeans_palette(base)
+        return Palette(colours=colours[:max_colours], kind="photographic", noise=noise, modes=colours)
+
     # Drop anti-aliasing mixtures: a weakly flat colour on the segment between two larger ones.
     arr = np.array(merged, dtype=np.float64)
     alive = np.ones(len(merged), dtype=bool)
