@@ -29,17 +29,23 @@ class TextRegion:
 
 
 def edge_mask(rgb: RGBArray, noise: float) -> npt.NDArray[np.bool_]:
-    """Pixels whose colour differs strongly from the right or lower neighbour."""
-    thr = int(14 + 4 * noise)
-    img = rgb.astype(np.int16)
+    """Pixels whose colour differs strongly from the right or lower neighbour.
+
+    Works per channel on contiguous uint8 planes (|a - b| as max - min), which is several
+    times faster than widening the whole image to int16.
+    """
+    thr = np.uint8(min(255, int(14 + 4 * noise)))
     mask = np.zeros(rgb.shape[:2], dtype=bool)
-    dx = np.abs(img[:, 1:] - img[:, :-1]).max(axis=-1) > thr
-    mask[:, 1:] |= dx
-    mask[:, :-1] |= dx
-    del dx
-    dy = np.abs(img[1:] - img[:-1]).max(axis=-1) > thr
-    mask[1:] |= dy
-    mask[:-1] |= dy
+    for c in range(3):
+        plane = np.ascontiguousarray(rgb[..., c])
+        a, b = plane[:, 1:], plane[:, :-1]
+        dx = (np.maximum(a, b) - np.minimum(a, b)) > thr
+        mask[:, 1:] |= dx
+        mask[:, :-1] |= dx
+        a, b = plane[1:], plane[:-1]
+        dy = (np.maximum(a, b) - np.minimum(a, b)) > thr
+        mask[1:] |= dy
+        mask[:-1] |= dy
     return mask
 
 
