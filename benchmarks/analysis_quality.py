@@ -128,7 +128,9 @@ def _fails(e: dict[str, Any]) -> bool:
     return bool(e["ratio"] < (3.0 if e["large_text"] else 4.5))
 
 
-def contrast_scores(findings: list[dict[str, Any]], elements: list[dict[str, Any]]) -> dict[str, Any]:
+def contrast_scores(
+    findings: list[dict[str, Any]], elements: list[dict[str, Any]]
+) -> dict[str, Any]:
     on: list[list[int]] = [[] for _ in findings]
     for i, f in enumerate(findings):
         for j, e in enumerate(elements):
@@ -136,12 +138,12 @@ def contrast_scores(findings: list[dict[str, Any]], elements: list[dict[str, Any
                 on[i].append(j)
     covered = [any(j in o for o in on) for j in range(len(elements))]
     truth_fail = [
-        j for j, e in enumerate(elements) if _fails(e) and not e["disabled"] and not e["bg_uncertain"]
+        j
+        for j, e in enumerate(elements)
+        if _fails(e) and not e["disabled"] and not e["bg_uncertain"]
     ]
     failing = [i for i, f in enumerate(findings) if not f["passes"]["aa"]]
-    hit = sum(
-        any(j in on[i] for i in failing) for j in truth_fail
-    )
+    hit = sum(any(j in on[i] for i in failing) for j in truth_fail)
     tp = fp = 0
     for i in failing:
         if not on[i]:
@@ -189,7 +191,14 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             continue
         pal: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in ["janus", *PEERS]}
         skipped: set[str] = set()
-        agg = {"recall_hit": 0, "recall_n": 0, "prec_tp": 0, "prec_n": 0, "covered": 0, "elements": 0}
+        agg = {
+            "recall_hit": 0,
+            "recall_n": 0,
+            "prec_tp": 0,
+            "prec_n": 0,
+            "covered": 0,
+            "elements": 0,
+        }
         errors: list[float] = []
         for image, meta in pages:
             data = image.read_bytes()
@@ -218,7 +227,8 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
                     f"  fail-precision {cs['prec_tp']}/{cs['prec_n']}"
                     f"  coverage {cs['covered']}/{cs['elements']}"
                     f"  ratio-err p50 {np.median(cs['errors']) if cs['errors'] else 0:.3f}"
-                    f" p90 {np.percentile(cs['errors'], 90) if cs['errors'] else 0:.3f}  {dt * 1000:.0f} ms"
+                    f" p90 {np.percentile(cs['errors'], 90) if cs['errors'] else 0:.3f}"
+                    f"  {dt * 1000:.0f} ms"
                 )
         set_result: dict[str, Any] = {"images": len(pages), "palette": {}}
         for name, (rh, rn, ph, pn) in pal.items():

@@ -83,7 +83,8 @@ d = ImageDraw.Draw(im)
 for y in range(0, h, 400):
     d.rectangle((100, y + 40, w - 100, y + 360), fill=(241, 245, 249), outline=(229, 231, 235))
     for k in range(6):
-        d.text((160, y + 80 + 40 * k), "Design systems keep interfaces consistent " * 6, fill=(100, 116, 139))
+        line = "Design systems keep interfaces consistent " * 6
+        d.text((160, y + 80 + 40 * k), line, fill=(100, 116, 139), font_size=28)
 buf = io.BytesIO(); im.save(buf, "PNG"); data = buf.getvalue(); del im, d, buf
 from chalicelib.analysis import analyze_bytes
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -95,7 +96,10 @@ print(w * h, len(data), base // 1024, peak // 1024, round(t, 2), len(r.contrast.
 
 def memory() -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD.format(root=str(ROOT))], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _CHILD.format(root=str(ROOT))],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     px, size, base, peak, secs, findings = out
     return {

@@ -147,7 +147,9 @@ def delta_e_2000(lab1: npt.ArrayLike, lab2: npt.ArrayLike) -> FloatArray:
         c1p * c2p == 0,
         hsum,
         np.where(
-            np.abs(h1p - h2p) <= 180, hsum / 2, np.where(hsum < 360, (hsum + 360) / 2, (hsum - 360) / 2)
+            np.abs(h1p - h2p) <= 180,
+            hsum / 2,
+            np.where(hsum < 360, (hsum + 360) / 2, (hsum - 360) / 2),
         ),
     )
     t = (

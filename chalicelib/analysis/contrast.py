@@ -72,9 +72,11 @@ class Finding:
 
 
 def _mode_rgb(pixels: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
-    keys = (pixels[:, 0].astype(np.int32) << 16) | (pixels[:, 1].astype(np.int32) << 8) | pixels[
-        :, 2
-    ].astype(np.int32)
+    keys = (
+        (pixels[:, 0].astype(np.int32) << 16)
+        | (pixels[:, 1].astype(np.int32) << 8)
+        | pixels[:, 2].astype(np.int32)
+    )
     uniq, counts = np.unique(keys, return_counts=True)
     k = int(uniq[int(np.argmax(counts))])
     return np.array([(k >> 16) & 255, (k >> 8) & 255, k & 255], dtype=np.int16)
@@ -135,10 +137,10 @@ def measure_region(
     rgb: RGBArray, region: TextRegion, noise: float, snap: ColourSnapper
 ) -> Measured | None:
     """Foreground, background and glyph geometry of one text region."""
-    H, W = rgb.shape[:2]
+    height, width = rgb.shape[:2]
     pad = 2
-    y0, y1 = max(0, region.y - pad), min(H, region.y + region.h + pad)
-    x0, x1 = max(0, region.x - pad), min(W, region.x + region.w + pad)
+    y0, y1 = max(0, region.y - pad), min(height, region.y + region.h + pad)
+    x0, x1 = max(0, region.x - pad), min(width, region.x + region.w + pad)
     crop = rgb[y0:y1, x0:x1].astype(np.int16)
     ring = np.concatenate([crop[0], crop[-1], crop[1:-1, 0], crop[1:-1, -1]])
     bg = _mode_rgb(ring).astype(np.float64)
@@ -155,10 +157,7 @@ def measure_region(
     ink = dist >= 0.5 * dmax
     strong = dist >= (0.9 if noise == 0 else 0.7) * dmax
     strong_px = inner[strong]
-    if noise == 0:
-        fg = _mode_rgb(strong_px).astype(np.float64)
-    else:
-        fg = np.median(strong_px, axis=0)
+    fg = _mode_rgb(strong_px).astype(np.float64) if noise == 0 else np.median(strong_px, axis=0)
     bg_rgb = snap(bg)
     fg_rgb = snap.ink(fg, np.array(bg_rgb, dtype=np.float64))
     ratio = float(contrast_ratio(np.array(fg_rgb), np.array(bg_rgb)))
@@ -169,10 +168,8 @@ def measure_region(
     full = float(rows[-1] - rows[0] + 1) if rows.size else float(region.h)
     band_rows = prof >= 0.45 * prof.max(initial=0.0)
     band = float(band_rows.sum())
-    if full <= 1.2 * band:  # no ascenders sticking out: capitals or digits
-        font_px = band / _CAP_HEIGHT
-    else:
-        font_px = band / _X_HEIGHT
+    # No ascenders sticking out of the band: capitals or digits, so the band is the cap height.
+    font_px = band / _CAP_HEIGHT if full <= 1.2 * band else band / _X_HEIGHT
     runs = _run_lengths(ink[band_rows])
     stem = float(np.median(runs)) if runs.size else 1.0
     return Measured(
@@ -251,12 +248,12 @@ def suggest_passing_colour(fg: RGB, bg: RGB, target: float) -> RGB | None:
         ls = np.linspace(lch[0], end, 201)
         cand = np.stack([ls, np.full_like(ls, lch[1]), np.full_like(ls, lch[2])], axis=-1)
         lab = oklch_to_oklab(cand)
-        chroma_scale = np.ones(ls.shape)
+        chroma_scale: npt.NDArray[np.float64] = np.ones(ls.shape)
         for _ in range(12):  # pull chroma in until every candidate is inside the gamut
             inside = oklab_in_gamut(lab)
             if inside.all():
                 break
-            chroma_scale = np.where(inside, chroma_scale, chroma_scale * 0.85)
+            chroma_scale = np.asarray(np.where(inside, chroma_scale, chroma_scale * 0.85))
             cand[:, 1] = lch[1] * chroma_scale
             lab = oklch_to_oklab(cand)
         srgb = np.clip(np.rint(oklab_to_srgb(lab)), 0, 255)
@@ -335,7 +332,13 @@ def pair_matrix(colours: list[RGB]) -> list[PairRating]:
             r = float(ratios[i, j])
             out.append(
                 PairRating(
-                    fg, bg, round(r, 3), r >= AA_NORMAL, r >= AA_LARGE, r >= AAA_NORMAL, r >= AAA_LARGE
+                    fg,
+                    bg,
+                    round(r, 3),
+                    r >= AA_NORMAL,
+                    r >= AA_LARGE,
+                    r >= AAA_NORMAL,
+                    r >= AAA_LARGE,
                 )
             )
     return out

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from daltonlens import simulate
+import numpy.typing as npt
+from daltonlens import simulate  # type: ignore[import-untyped]
 
 from .colour import delta_e_2000, linear_to_srgb, srgb_to_cielab, srgb_to_linear
 
@@ -46,7 +47,7 @@ class CvdReport:
     confusable: dict[str, list[ConfusablePair]]
 
 
-def _achromatopsia(img: np.ndarray) -> np.ndarray:
+def _achromatopsia(img: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     lum = srgb_to_linear(img) @ np.array([0.2126, 0.7152, 0.0722])
     grey = linear_to_srgb(lum)
     return np.repeat(np.rint(grey)[..., None], 3, axis=-1).astype(np.uint8)
@@ -55,7 +56,7 @@ def _achromatopsia(img: np.ndarray) -> np.ndarray:
 def simulate_colours(colours: list[RGB]) -> dict[str, list[RGB]]:
     """Each colour as it appears under every simulated deficiency."""
     img = np.array(colours, dtype=np.uint8).reshape(1, -1, 3)
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, npt.NDArray[np.uint8]] = {}
     for name, (cls, deficiency) in _FULL.items():
         out[name] = cls().simulate_cvd(img, deficiency, severity=1.0)
     machado = simulate.Simulator_Machado2009()
@@ -86,7 +87,9 @@ def assess(colours: list[RGB]) -> CvdReport:
                 if normal[i, j] >= DISTINCT_DE and sim_de[i, j] < CONFUSABLE_DE:
                     pairs.append(
                         ConfusablePair(
-                            colours[i], colours[j], round(float(normal[i, j]), 2),
+                            colours[i],
+                            colours[j],
+                            round(float(normal[i, j]), 2),
                             round(float(sim_de[i, j]), 2),
                         )
                     )

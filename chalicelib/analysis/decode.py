@@ -7,6 +7,7 @@ a header read, not gigabytes.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
 from dataclasses import dataclass
@@ -221,10 +222,8 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Decode
         im.seek(0)
     _load(im)  # before reading EXIF: Pillow may decode a PNG to find a trailing eXIf chunk
     meta = _metadata(im)
-    try:
+    with contextlib.suppress(Exception):  # broken EXIF must not fail the analysis
         im = ImageOps.exif_transpose(im)
-    except Exception:  # orientation is a nicety; broken EXIF must not fail the analysis
-        pass
     if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         im = _high_bit_grey(im)
     im, managed = _to_srgb(im)

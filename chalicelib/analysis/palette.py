@@ -45,7 +45,9 @@ class Palette:
     modes: list[PaletteColour] = field(default_factory=list)
 
 
-def _sample(rgb: RGBArray) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+def _sample(
+    rgb: RGBArray,
+) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16], npt.NDArray[np.int16]]:
     h, w = rgb.shape[:2]
     step = max(1, int(np.sqrt(h * w / _TARGET_SAMPLES)))
     base = rgb[0 : h - 1 : step, 0 : w - 1 : step].astype(np.int16)
@@ -86,7 +88,7 @@ def _segment_distance(
 
 def _kmeans_palette(samples: npt.NDArray[np.int16], k: int = 8) -> list[PaletteColour]:
     """Perceptual palette for photographic content: k-means in OKLab, deterministic seeds."""
-    flat = samples.reshape(-1, 3)
+    flat: npt.NDArray[np.int16] = samples.reshape(-1, 3)
     rng = np.random.default_rng(0)
     if flat.shape[0] > 20_000:
         flat = flat[rng.choice(flat.shape[0], 20_000, replace=False)]
@@ -137,11 +139,15 @@ def extract_palette(
     flat_share = float(flat_or.mean()) if total else 0.0
     if total == 0 or flat_share < _PHOTO_FLAT_SHARE:
         colours = _kmeans_palette(base)
-        return Palette(colours=colours[:max_colours], kind="photographic", noise=noise, modes=colours)
+        return Palette(
+            colours=colours[:max_colours], kind="photographic", noise=noise, modes=colours
+        )
 
     keys = _pack(base[flat_or])
     uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    and_counts = np.bincount(inverse, weights=flat_and[flat_or].astype(np.float64), minlength=uniq.size)
+    and_counts = np.bincount(
+        inverse, weights=flat_and[flat_or].astype(np.float64), minlength=uniq.size
+    )
     order = np.argsort(-counts, kind="stable")
     uniq, counts, and_counts = uniq[order], counts[order], and_counts[order]
     # Only codes that repeat can seed or join a design colour; singletons are noise or blends.
@@ -209,7 +215,9 @@ def extract_palette(
     covered = sum(m[3] for m in merged) / total
     if covered < 0.5:  # smooth content: no flat fills carry the image
         colours = _kmeans_palette(base)
-        return Palette(colours=colours[:max_colours], kind="photographic", noise=noise, modes=colours)
+        return Palette(
+            colours=colours[:max_colours], kind="photographic", noise=noise, modes=colours
+        )
 
     # Drop anti-aliasing mixtures: a weakly flat colour on the segment between two larger ones.
     arr = np.array(merged, dtype=np.float64)
@@ -228,9 +236,7 @@ def extract_palette(
             alive[i] = False
 
     modes = [
-        PaletteColour(
-            (int(round(r)), int(round(g)), int(round(b))), float(n) / total, float(fl)
-        )
+        PaletteColour((round(r), round(g), round(b)), float(n) / total, float(fl))
         for (r, g, b, n, fl), ok in zip(arr.tolist(), alive, strict=True)
         if ok
     ]

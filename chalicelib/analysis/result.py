@@ -98,7 +98,7 @@ class CvdReport(_Model):
 
 
 class AnalysisResult(_Model):
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["1"] = "1"
     engine_version: str
     image: ImageInfo
     palette_kind: Literal["flat", "photographic"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage
+from scipy import ndimage  # type: ignore[import-untyped]
 
 RGBArray = npt.NDArray[np.uint8]
 _EIGHT = np.ones((3, 3), dtype=bool)
@@ -72,7 +72,7 @@ def _is_outline(comp: npt.NDArray[np.bool_]) -> bool:
 
 def find_text_regions(rgb: RGBArray, noise: float = 0.0) -> list[TextRegion]:
     """Boxes (x, y, w, h) of text lines in the image, in reading order."""
-    H, W = rgb.shape[:2]
+    height = rgb.shape[0]
     edges = edge_mask(rgb, noise)
     labels, n = ndimage.label(edges, structure=_EIGHT)
     if n == 0:
@@ -81,7 +81,7 @@ def find_text_regions(rgb: RGBArray, noise: float = 0.0) -> list[TextRegion]:
     sizes = np.bincount(labels.ravel(), minlength=n + 1)
     keep = np.zeros(n + 1, dtype=bool)
     heights = np.zeros(n + 1, dtype=np.float64)
-    max_glyph = max(24, min(int(0.25 * H), 320))
+    max_glyph = max(24, min(int(0.25 * height), 320))
     for i, sl in enumerate(slices, start=1):
         if sl is None:
             continue
@@ -108,9 +108,9 @@ def find_text_regions(rgb: RGBArray, noise: float = 0.0) -> list[TextRegion]:
     # Join letters into words, not words into lines: a page's text elements are often single
     # words (labels, cells, nav links) and a finding must fall inside the element it reports.
     # Edges are two pixels wider than ink, so a word space of small text is a 1-2 px edge gap.
-    size = max(2, int(round(0.12 * med_h)))
+    size = max(2, round(0.12 * med_h))
     grown = ndimage.maximum_filter1d(glyph, size=size, axis=1)
-    line_labels, m = ndimage.label(grown, structure=_EIGHT)
+    line_labels, _m = ndimage.label(grown, structure=_EIGHT)
     regions: list[TextRegion] = []
     for j, sl in enumerate(ndimage.find_objects(line_labels), start=1):
         if sl is None:

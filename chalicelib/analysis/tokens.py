@@ -66,7 +66,7 @@ def build_tokens(
         hex_value = entry["hex"]
         lch = oklab_to_oklch(srgb_to_oklab(np.array(from_hex(hex_value), dtype=np.float64)))
         family = "neutral" if float(lch[1]) < 0.03 else _hue_family(float(lch[2]))
-        step = min(max(int(round((1 - float(lch[0])) * 20)) * 50, 0), 1000)
+        step = min(max(round((1 - float(lch[0])) * 20) * 50, 0), 1000)
         group = colours.setdefault(family, {})
         name, n = str(step), 1
         while name in group:  # two colours on the same step: keep both, distinctly
@@ -96,7 +96,11 @@ def build_tokens(
     doc: dict[str, Any] = {
         "$description": "Design tokens recovered from pixels by the Janus analysis engine",
         "$extensions": {
-            EXTENSION_KEY: {"engine_version": engine_version, "source": "pixels", "format": "2025.10"}
+            EXTENSION_KEY: {
+                "engine_version": engine_version,
+                "source": "pixels",
+                "format": "2025.10",
+            }
         },
         "color": colours,
     }
@@ -110,14 +114,16 @@ def build_tokens(
     return doc
 
 
-def _tokens(doc: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+def _tokens(
+    doc: dict[str, Any], path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
     for key, value in doc.items():
         if key.startswith("$") or not isinstance(value, dict):
             continue
         if "$value" in value:
-            yield path + (key,), value
+            yield (*path, key), value
         else:
-            yield from _tokens(value, path + (key,))
+            yield from _tokens(value, (*path, key))
 
 
 def _resolve(doc: dict[str, Any], value: Any) -> Any:

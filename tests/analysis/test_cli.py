@@ -14,7 +14,10 @@ from chalicelib.analysis.result import AnalysisResult
 
 
 def test_prints_one_result_per_line(
-    tmp_path: Path, encode: Callable[..., bytes], text_card: Callable[..., Any], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    encode: Callable[..., bytes],
+    text_card: Callable[..., Any],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     im, _ = text_card((100, 116, 139), (255, 255, 255))
     for name in ("a.png", "b.jpeg"):
@@ -34,7 +37,11 @@ def test_prints_one_result_per_line(
 
 @pytest.mark.parametrize("fmt", ["css", "scss", "tailwind", "dtcg"])
 def test_token_formats(
-    fmt: str, tmp_path: Path, encode: Callable[..., bytes], text_card: Callable[..., Any], capsys: pytest.CaptureFixture[str]
+    fmt: str,
+    tmp_path: Path,
+    encode: Callable[..., bytes],
+    text_card: Callable[..., Any],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     im, _ = text_card((100, 116, 139), (255, 255, 255))
     (tmp_path / "a.png").write_bytes(encode(im))
@@ -43,11 +50,14 @@ def test_token_formats(
     assert "#ffffff" in out
 
 
-def test_bad_input_exits_non_zero_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_exits_non_zero_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "notes.png"
     bad.write_text("not an image")
     assert main([str(bad)]) != 0
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "UNSUPPORTED_FORMAT" in err
+    assert len(err.splitlines()) == 1
+    assert "UNSUPPORTED_FORMAT" in err
     assert main([str(tmp_path / "missing.png")]) != 0
     assert "cannot read" in capsys.readouterr().err

@@ -19,12 +19,16 @@ def test_wcag_ratio_reference_values() -> None:
     assert float(contrast_ratio([0, 0, 0], [255, 255, 255])) == pytest.approx(21.0)
     assert float(contrast_ratio([255, 255, 255], [255, 255, 255])) == pytest.approx(1.0)
     # Bootstrap's secondary grey on white: 4.69 (as browsers and axe-core report it)
-    assert float(contrast_ratio([0x6C, 0x75, 0x7D], [255, 255, 255])) == pytest.approx(4.69, abs=0.01)
+    assert float(contrast_ratio([0x6C, 0x75, 0x7D], [255, 255, 255])) == pytest.approx(
+        4.69, abs=0.01
+    )
 
 
 def test_ciede2000_matches_sharma_reference_pairs() -> None:
     # Pairs 1 and 17 of Sharma, Wu & Dalal (2005), Table 1.
-    assert float(delta_e_2000([50, 2.6772, -79.7751], [50, 0, -82.7485])) == pytest.approx(2.0425, abs=1e-4)
+    assert float(delta_e_2000([50, 2.6772, -79.7751], [50, 0, -82.7485])) == pytest.approx(
+        2.0425, abs=1e-4
+    )
     assert float(delta_e_2000([50, 2.5, 0], [73, 25, -18])) == pytest.approx(27.1492, abs=1e-4)
     assert float(delta_e_2000(srgb_to_cielab([10, 20, 30]), srgb_to_cielab([10, 20, 30]))) == 0
 
@@ -39,7 +43,10 @@ def test_ciede2000_matches_sharma_reference_pairs() -> None:
     ],
 )
 def test_text_colours_are_recovered_exactly(
-    text_card: Card, encode: Callable[..., bytes], fg: tuple[int, int, int], bg: tuple[int, int, int]
+    text_card: Card,
+    encode: Callable[..., bytes],
+    fg: tuple[int, int, int],
+    bg: tuple[int, int, int],
 ) -> None:
     im, card = text_card(fg, bg, size=18)
     result = analyze_bytes(encode(im), dpr=1.0)
@@ -50,8 +57,8 @@ def test_text_colours_are_recovered_exactly(
     ]
     assert inside, "the text on the card was not found"
     expected = float(contrast_ratio(fg, bg))
-    fg_hex = "#%02x%02x%02x" % fg
-    bg_hex = "#%02x%02x%02x" % bg
+    fg_hex = "#{:02x}{:02x}{:02x}".format(*fg)
+    bg_hex = "#{:02x}{:02x}{:02x}".format(*bg)
     for f in inside:
         assert f.background == bg_hex
         assert f.foreground == fg_hex
@@ -89,7 +96,8 @@ def test_suggested_colour_keeps_hue_and_passes() -> None:
     assert fixed is not None
     assert float(contrast_ratio(fixed, bg)) >= 4.5
     assert float(contrast_ratio(fixed, bg)) < 5.2  # the nearest, not just any dark colour
-    assert fixed[1] > fixed[0] and fixed[1] > fixed[2]  # still green
+    assert fixed[1] > fixed[0]
+    assert fixed[1] > fixed[2]
 
 
 def test_failing_findings_carry_a_fix(text_card: Card, encode: Callable[..., bytes]) -> None:
@@ -102,12 +110,17 @@ def test_failing_findings_carry_a_fix(text_card: Card, encode: Callable[..., byt
 
 
 def test_pair_matrix_levels() -> None:
-    pairs = {(p.foreground, p.background): p for p in pair_matrix([(0, 0, 0), (255, 255, 255), (118, 118, 118)])}
+    pairs = {
+        (p.foreground, p.background): p
+        for p in pair_matrix([(0, 0, 0), (255, 255, 255), (118, 118, 118)])
+    }
     assert len(pairs) == 6
     black_white = pairs[((0, 0, 0), (255, 255, 255))]
-    assert black_white.aaa_normal and black_white.ratio == pytest.approx(21.0)
+    assert black_white.aaa_normal
+    assert black_white.ratio == pytest.approx(21.0)
     grey_white = pairs[((118, 118, 118), (255, 255, 255))]
-    assert grey_white.aa_normal and not grey_white.aaa_normal
+    assert grey_white.aa_normal
+    assert not grey_white.aaa_normal
 
 
 def test_blank_image_has_no_findings(encode: Callable[..., bytes]) -> None:

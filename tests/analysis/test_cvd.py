@@ -33,7 +33,8 @@ def test_colour_and_its_deutan_projection_are_confusable() -> None:
     pairs = report.confusable["deuteranopia"]
     assert any({p.a, p.b} == {red, seen} for p in pairs)
     for p in pairs:
-        assert p.delta_e_normal >= DISTINCT_DE and p.delta_e_simulated < CONFUSABLE_DE
+        assert p.delta_e_normal >= DISTINCT_DE
+        assert p.delta_e_simulated < CONFUSABLE_DE
     assert not any({p.a, p.b} == {red, seen} for p in report.confusable["tritanopia"])
 
 

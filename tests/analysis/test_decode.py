@@ -24,8 +24,9 @@ from chalicelib.analysis import (
 )
 
 
-
-def _flat(colour: tuple[int, int, int] = (10, 120, 200), size: tuple[int, int] = (32, 24)) -> Image.Image:
+def _flat(
+    colour: tuple[int, int, int] = (10, 120, 200), size: tuple[int, int] = (32, 24)
+) -> Image.Image:
     return Image.new("RGB", size, colour)
 
 
@@ -33,7 +34,9 @@ def _flat(colour: tuple[int, int, int] = (10, 120, 200), size: tuple[int, int] =
     ("fmt", "kwargs"),
     [("PNG", {}), ("JPEG", {"quality": 95}), ("WEBP", {"lossless": True}), ("GIF", {})],
 )
-def test_each_supported_format_decodes_by_content(fmt: str, kwargs: dict[str, object], encode: Callable[..., bytes]) -> None:
+def test_each_supported_format_decodes_by_content(
+    fmt: str, kwargs: dict[str, object], encode: Callable[..., bytes]
+) -> None:
     decoded = decode_image(encode(_flat(), fmt, **kwargs))
     assert decoded.metadata.format == fmt
     assert decoded.rgb.shape == (24, 32, 3)
@@ -88,10 +91,17 @@ def _png_header_only(width: int, height: int) -> bytes:
     """A PNG declaring a huge raster with a tiny compressed body: a decompression bomb."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_decompression_bomb_is_rejected_before_decoding() -> None:
@@ -120,10 +130,14 @@ def test_cmyk_jpeg_becomes_rgb(encode: Callable[..., bytes]) -> None:
     im = Image.new("CMYK", (16, 16), (0, 255, 255, 0))  # pure red in CMYK
     decoded = decode_image(encode(im, "JPEG", quality=95))
     r, g, b = (int(v) for v in decoded.rgb[8, 8])
-    assert r > 200 and g < 60 and b < 60
+    assert r > 200
+    assert g < 60
+    assert b < 60
 
 
-def test_palette_image_with_transparency_is_composited_over_white(encode: Callable[..., bytes]) -> None:
+def test_palette_image_with_transparency_is_composited_over_white(
+    encode: Callable[..., bytes],
+) -> None:
     im = Image.new("P", (10, 10), 0)
     im.putpalette([255, 0, 0, 0, 0, 255] + [0] * 762)
     im.putpixel((0, 0), 1)
@@ -154,7 +168,8 @@ def test_exif_orientation_is_applied(encode: Callable[..., bytes]) -> None:
     decoded = decode_image(encode(im, "JPEG", quality=95, exif=exif.tobytes()))
     assert decoded.metadata.exif_orientation == 6
     assert decoded.rgb.shape[:2] == (40, 20)  # portrait after orientation
-    assert decoded.rgb[2, 10, 0] > 200 and decoded.rgb[2, 10, 1] < 80  # red now on top
+    assert decoded.rgb[2, 10, 0] > 200
+    assert decoded.rgb[2, 10, 1] < 80
 
 
 def test_icc_profile_is_converted_to_srgb(encode: Callable[..., bytes]) -> None:
@@ -173,7 +188,8 @@ def test_animated_gif_uses_first_frame() -> None:
     frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:])
     decoded = decode_image(buf.getvalue())
     assert decoded.metadata.frame_count == 2
-    assert decoded.rgb[0, 0, 0] > 200 and decoded.rgb[0, 0, 2] < 50
+    assert decoded.rgb[0, 0, 0] > 200
+    assert decoded.rgb[0, 0, 2] < 50
 
 
 def test_read_metadata_does_not_need_pixels(encode: Callable[..., bytes]) -> None:
@@ -186,4 +202,5 @@ def test_read_metadata_does_not_need_pixels(encode: Callable[..., bytes]) -> Non
 def test_thumbnail_is_a_small_jpeg(encode: Callable[..., bytes]) -> None:
     decoded = decode_image(encode(_flat(size=(1200, 600))))
     thumb = Image.open(io.BytesIO(make_thumbnail(decoded.rgb, 256)))
-    assert thumb.format == "JPEG" and max(thumb.size) == 256
+    assert thumb.format == "JPEG"
+    assert max(thumb.size) == 256

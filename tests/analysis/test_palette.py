@@ -49,7 +49,9 @@ def test_anti_aliasing_blends_are_not_colours() -> None:
 def test_jpeg_noise_is_clustered_back_to_the_design_colours(encode: Callable[..., bytes]) -> None:
     decoded = decode_image(encode(_blocks(), "JPEG", quality=80))
     pal = extract_palette(decoded.rgb)
-    truth = srgb_to_cielab(np.array([(255, 255, 255), (30, 41, 59), (253, 230, 138), (34, 197, 94)], dtype=float))
+    truth = srgb_to_cielab(
+        np.array([(255, 255, 255), (30, 41, 59), (253, 230, 138), (34, 197, 94)], dtype=float)
+    )
     got = srgb_to_cielab(np.array([c.rgb for c in pal.colours], dtype=float))
     de = delta_e_2000(truth[:, None], got[None])
     assert (de.min(axis=1) <= 3).all()  # recall

@@ -67,11 +67,21 @@ DTCG_SCHEMA: dict[str, Any] = {
             "allOf": [
                 {
                     "if": {"properties": {"$type": {"const": "color"}}},
-                    "then": {"properties": {"$value": {"oneOf": [COLOR_VALUE, {"type": "string", "pattern": ALIAS}]}}},
+                    "then": {
+                        "properties": {
+                            "$value": {"oneOf": [COLOR_VALUE, {"type": "string", "pattern": ALIAS}]}
+                        }
+                    },
                 },
                 {
                     "if": {"properties": {"$type": {"const": "dimension"}}},
-                    "then": {"properties": {"$value": {"oneOf": [DIMENSION_VALUE, {"type": "string", "pattern": ALIAS}]}}},
+                    "then": {
+                        "properties": {
+                            "$value": {
+                                "oneOf": [DIMENSION_VALUE, {"type": "string", "pattern": ALIAS}]
+                            }
+                        }
+                    },
                 },
             ],
         },
@@ -84,7 +94,9 @@ DTCG_SCHEMA: dict[str, Any] = {
             },
             "not": {"required": ["$value"]},
             "patternProperties": {
-                r"^[^${}.][^{}.]*$": {"oneOf": [{"$ref": "#/$defs/token"}, {"$ref": "#/$defs/group"}]}
+                r"^[^${}.][^{}.]*$": {
+                    "oneOf": [{"$ref": "#/$defs/token"}, {"$ref": "#/$defs/group"}]
+                }
             },
             "additionalProperties": False,
         },
@@ -96,7 +108,12 @@ PALETTE = [
     {"hex": "#ffffff", "fraction": 0.6, "role": "background"},
     {"hex": "#1e293b", "fraction": 0.2, "role": "surface"},
     {"hex": "#64748b", "fraction": 0.05, "role": "text"},
-    {"hex": "#22c55e", "fraction": 0.01, "role": "accent", "contrast": [{"background": "#1e293b", "ratio": 6.1, "aa_normal": True}]},
+    {
+        "hex": "#22c55e",
+        "fraction": 0.01,
+        "role": "accent",
+        "contrast": [{"background": "#1e293b", "ratio": 6.1, "aa_normal": True}],
+    },
     {"hex": "#e5e7eb", "fraction": 0.004, "role": "border"},
 ]
 
@@ -141,10 +158,12 @@ def test_legacy_form_uses_hex_strings(doc: dict[str, Any]) -> None:
 
 def test_css_scss_and_tailwind_exports(doc: dict[str, Any]) -> None:
     css = export(doc, "css")
-    assert css.startswith(":root {") and "--color-neutral-0: #ffffff;" in css
+    assert css.startswith(":root {")
+    assert "--color-neutral-0: #ffffff;" in css
     assert "--semantic-background: var(--color-neutral-0);" in css
     scss = export(doc, "scss")
-    assert "$color-neutral-0: #ffffff;" in scss and "$semantic-background: $color-neutral-0;" in scss
+    assert "$color-neutral-0: #ffffff;" in scss
+    assert "$semantic-background: $color-neutral-0;" in scss
     tw = export(doc, "tailwind")
     body = json.loads(tw[tw.index("= {") + 2 : tw.rindex("}") + 1])
     assert body["theme"]["extend"]["colors"]["background"] == "#ffffff"
@@ -152,7 +171,9 @@ def test_css_scss_and_tailwind_exports(doc: dict[str, Any]) -> None:
         export(doc, "xml")
 
 
-def test_engine_tokens_validate(encode: Callable[..., bytes], text_card: Callable[..., Any]) -> None:
+def test_engine_tokens_validate(
+    encode: Callable[..., bytes], text_card: Callable[..., Any]
+) -> None:
     im, _ = text_card((255, 255, 255), (34, 197, 94), size=18)
     result = analyze_bytes(encode(im))
     jsonschema.validate(result.tokens, DTCG_SCHEMA)
@@ -171,14 +192,24 @@ def _style_dictionary() -> Path:
     if not package.exists():
         SD_DIR.mkdir(parents=True, exist_ok=True)
         proc = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(SD_DIR), f"style-dictionary@{SD_VERSION}"],
+            [
+                "npm",
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(SD_DIR),
+                f"style-dictionary@{SD_VERSION}",
+            ],
             capture_output=True,
             text=True,
             timeout=300,
             check=False,
         )
         if proc.returncode != 0 or not package.exists():
-            pytest.skip(f"npm registry unreachable, style-dictionary not installed: {proc.stderr[-300:]}")
+            pytest.skip(
+                f"npm registry unreachable, style-dictionary not installed: {proc.stderr[-300:]}"
+            )
     return SD_DIR
 
 
@@ -188,19 +219,32 @@ def test_style_dictionary_builds_our_tokens_into_css(doc: dict[str, Any], tmp_pa
     script = tmp_path / "build.mjs"
     script.write_text(
         "import StyleDictionary from 'style-dictionary';\n"
-        f"const sd = new StyleDictionary({{source: ['{tmp_path}/tokens.json'], log: {{warnings: 'error', verbosity: 'verbose'}},\n"
-        f"  platforms: {{css: {{transformGroup: 'css', buildPath: '{tmp_path}/out/', files: [{{destination: 'vars.css', format: 'css/variables'}}]}}}}}});\n"
+        f"const sd = new StyleDictionary({{source: ['{tmp_path}/tokens.json'],\n"
+        "  log: {warnings: 'error', verbosity: 'verbose'},\n"
+        f"  platforms: {{css: {{transformGroup: 'css', buildPath: '{tmp_path}/out/',\n"
+        "    files: [{destination: 'vars.css', format: 'css/variables'}]}}});\n"
         "await sd.buildAllPlatforms();\n"
     )
     env = {**os.environ, "NODE_PATH": str(sd / "node_modules")}
     proc = subprocess.run(
-        ["node", str(script)], capture_output=True, text=True, timeout=120, cwd=sd, env=env, check=False
+        ["node", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=sd,
+        env=env,
+        check=False,
     )
     link = sd / "build.mjs"
     if proc.returncode != 0 and "Cannot find package" in proc.stderr:
         shutil.copy(script, link)  # ESM resolves packages from the script's folder
-        proc = subprocess.run(["node", str(link)], capture_output=True, text=True, timeout=120, cwd=sd, check=False)
+        proc = subprocess.run(
+            ["node", str(link)], capture_output=True, text=True, timeout=120, cwd=sd, check=False
+        )
     assert proc.returncode == 0, proc.stderr
     css = (tmp_path / "out" / "vars.css").read_text()
     assert "--color-neutral-0: #ffffff;" in css
-    assert "--semantic-background: var(--color-neutral-0)" in css or "--semantic-background: #ffffff" in css
+    assert (
+        "--semantic-background: var(--color-neutral-0)" in css
+        or "--semantic-background: #ffffff" in css
+    )
