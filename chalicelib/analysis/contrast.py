@@ -82,6 +82,15 @@ def _mode_rgb(pixels: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
     return np.array([(k >> 16) & 255, (k >> 8) & 255, k & 255], dtype=np.int16)
 
 
+def _ycc(rgb: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """JPEG's YCbCr (BT.601 full range): luma and the (Cb, Cr) chroma pair."""
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    y = 0.299 * r + 0.587 * g + 0.114 * b
+    cb = -0.168736 * r - 0.331264 * g + 0.5 * b
+    cr = 0.5 * r - 0.418688 * g - 0.081312 * b
+    return y, np.stack([cb, cr], axis=-1)
+
+
 class ColourSnapper:
     """Snaps a noisy colour estimate to a flat colour of the image when perceptually equal."""
 
@@ -109,6 +118,10 @@ class ColourSnapper:
         little beyond the estimate, is taken as the ink (thin or resampled strokes never reach
         full coverage; compression noise scatters around it).
         """
+        if self.rgb.shape[0] and self.noise > 0 and not self.blurred:
+            hit = self._chroma_subsampled(est, bg)
+            if hit is not None:
+                return hit
         if self.rgb.shape[0] and (self.noise > 0 or self.blurred):
             u = est - bg
             nu = float(np.sqrt((u * u).sum()))
@@ -126,6 +139,29 @@ class ColourSnapper:
                 j = int(np.argmax(np.where(beyond, t, -np.inf)))
                 return self._round(self.rgb[j])
         return self(est)
+
+    def _chroma_subsampled(
+        self, est: npt.NDArray[np.float64], bg: npt.NDArray[np.float64]
+    ) -> RGB | None:
+        """JPEG keeps luma at full resolution but averages chroma over 2x2 blocks, so thin
+        coloured glyphs keep their luma while their chroma is pulled towards the background's.
+        A flat colour with the same luma whose chroma lies on that pull is the ink."""
+        y_est, c_est = _ycc(est)
+        y_bg, c_bg = _ycc(bg)
+        y_m, c_m = _ycc(self.rgb)
+        v = c_m - c_bg
+        vv = (v * v).sum(-1)
+        u = c_est - c_bg
+        beta = np.where(vv > 1e-6, (v @ u) / np.maximum(vv, 1e-6), 1.0)
+        resid = np.sqrt(np.maximum((u * u).sum() - beta * beta * vv, 0.0))
+        dy = np.abs(y_m - y_est)
+        tol_y = 6.0 + 2.0 * self.noise
+        ok = (dy <= tol_y) & (resid <= 6.0 + self.noise) & (beta >= 0.2) & (beta <= 1.2)
+        ok &= np.abs(y_m - y_bg) > 2 * tol_y
+        if not ok.any():
+            return None
+        score = np.where(ok, dy + resid, np.inf)
+        return self._round(self.rgb[int(np.argmin(score))])
 
     @staticmethod
     def _round(rgb: npt.NDArray[np.float64]) -> RGB:
@@ -155,7 +191,12 @@ def measure_region(
     if dmax < 12.0:
         return None
     ink = dist >= 0.5 * dmax
-    strong = dist >= (0.9 if noise == 0 else 0.7) * dmax
+    if ink.mean() > 0.6:  # a filled shape (button, bar, badge without text), not glyphs
+        return None
+    if noise == 0:
+        strong = dist >= 0.9 * dmax
+    else:  # noise: the top 15 % of the ink, robust to ringing overshoot and to blends
+        strong = dist >= np.quantile(dist[ink], 0.85)
     strong_px = inner[strong]
     fg = _mode_rgb(strong_px).astype(np.float64) if noise == 0 else np.median(strong_px, axis=0)
     bg_rgb = snap(bg)

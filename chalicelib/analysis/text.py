@@ -132,6 +132,8 @@ def find_text_regions(rgb: RGBArray, noise: float = 0.0) -> list[TextRegion]:
             continue
         comp_ids = np.unique(labels[sl][inside])
         comp_ids = comp_ids[comp_ids > 0]
+        if w <= 6 and h > 3.5 * w and comp_ids.size == 1:  # a piece of a box side
+            continue
         gh = float(np.median(heights[comp_ids])) if comp_ids.size else float(h)
         regions.append(TextRegion(x0, y0, w, h, gh, int(comp_ids.size)))
     regions.sort(key=lambda r: (r.y, r.x))
