@@ -1,0 +1,265 @@
+"""Quality benchmark of the analysis engine on a corpus folder with browser ground truth.
+
+    python benchmarks/analysis_quality.py [CORPUS_DIR]     (default: ../shared/corpus)
+
+Scoring (issue 3):
+- Palette: design colours are ground-truth colours covering >= 0.5 % of the page. Recall is the
+  share of design colours matched by a reported colour at CIEDE2000 <= 3; precision is the share
+  of reported colours within CIEDE2000 <= 3 of any ground-truth colour. Micro-averaged over
+  pages. Every peer runs in the same process on the same images: an exact-colour histogram
+  (colours covering >= 0.5 %), Pillow FASTOCTREE (16 colours, those covering >= 0.5 %), and
+  Pylette (KMeans, 10 colours) and ColorThief (10 colours) when installed.
+- Contrast: a finding counts for a text element when at least half of the finding's box lies
+  inside the element's box. Recall: of the text elements failing AA in the ground truth (not
+  disabled, background certain), the share overlapped by a failing finding. Precision: of the
+  failing findings, the share lying on a text element whose ground-truth ratio fails its AA
+  threshold (a failing finding on no element counts against; findings on background-uncertain
+  elements are left out). Ratio error: per covered element (background certain), |median ratio
+  of its findings - true ratio|. Coverage: share of all text elements with at least one finding.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from chalicelib.analysis import analyze_bytes  # noqa: E402
+from chalicelib.analysis.colour import delta_e_2000, from_hex, srgb_to_cielab  # noqa: E402
+
+DESIGN_MIN_FRACTION = 0.005
+MATCH_DE = 3.0
+
+
+def _lab(hexes: list[str]) -> np.ndarray:
+    return srgb_to_cielab(np.array([from_hex(h) for h in hexes], dtype=np.float64).reshape(-1, 3))
+
+
+def palette_counts(reported: list[str], truth: list[dict[str, Any]]) -> tuple[int, int, int, int]:
+    design = [t["hex"] for t in truth if t["fraction"] >= DESIGN_MIN_FRACTION]
+    all_truth = [t["hex"] for t in truth]
+    if not reported:
+        return 0, len(design), 0, 0
+    rl = _lab(reported)
+    de_rec = delta_e_2000(_lab(design)[:, None], rl[None])
+    de_prec = delta_e_2000(rl[:, None], _lab(all_truth)[None])
+    return (
+        int((de_rec.min(axis=1) <= MATCH_DE).sum()),
+        len(design),
+        int((de_prec.min(axis=1) <= MATCH_DE).sum()),
+        len(reported),
+    )
+
+
+# ---- peers ----------------------------------------------------------------------------------
+
+
+def _hex(rgb: Any) -> str:
+    r, g, b = (int(v) for v in rgb[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def peer_exact_histogram(data: bytes) -> list[str]:
+    rgb = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).reshape(-1, 3)
+    keys = (rgb[:, 0].astype(np.int32) << 16) | (rgb[:, 1].astype(np.int32) << 8) | rgb[:, 2]
+    uniq, counts = np.unique(keys, return_counts=True)
+    order = np.argsort(-counts)
+    out = []
+    for k, c in zip(uniq[order], counts[order], strict=True):
+        if c / keys.size < DESIGN_MIN_FRACTION:
+            break
+        out.append(_hex(((k >> 16) & 255, (k >> 8) & 255, k & 255)))
+    return out
+
+
+def peer_fastoctree(data: bytes) -> list[str]:
+    im = Image.open(io.BytesIO(data)).convert("RGB")
+    q = im.quantize(colors=16, method=Image.Quantize.FASTOCTREE)
+    pal = q.getpalette() or []
+    counts = q.getcolors() or []
+    total = im.width * im.height
+    out = []
+    for count, idx in sorted(counts, reverse=True):
+        if count / total >= DESIGN_MIN_FRACTION:
+            out.append(_hex(pal[3 * idx : 3 * idx + 3]))
+    return out
+
+
+def peer_pylette(data: bytes) -> list[str]:
+    import pylette
+
+    pal = pylette.extract_colors(image=data, palette_size=10)
+    return [_hex(c.rgb) for c in pal.colors]
+
+
+def peer_colorthief(data: bytes) -> list[str]:
+    from colorthief import ColorThief
+
+    return [_hex(c) for c in ColorThief(io.BytesIO(data)).get_palette(color_count=10)]
+
+
+PEERS = {
+    "exact-histogram": peer_exact_histogram,
+    "pillow-fastoctree": peer_fastoctree,
+    "pylette": peer_pylette,
+    "colorthief": peer_colorthief,
+}
+
+
+# ---- contrast --------------------------------------------------------------------------------
+
+
+def _inside_half(f: list[int], e: list[int]) -> bool:
+    ix = max(0, min(f[0] + f[2], e[0] + e[2]) - max(f[0], e[0]))
+    iy = max(0, min(f[1] + f[3], e[1] + e[3]) - max(f[1], e[1]))
+    return ix * iy >= 0.5 * f[2] * f[3]
+
+
+def _fails(e: dict[str, Any]) -> bool:
+    return bool(e["ratio"] < (3.0 if e["large_text"] else 4.5))
+
+
+def contrast_scores(
+    findings: list[dict[str, Any]], elements: list[dict[str, Any]]
+) -> dict[str, Any]:
+    on: list[list[int]] = [[] for _ in findings]
+    for i, f in enumerate(findings):
+        for j, e in enumerate(elements):
+            if _inside_half(f["bbox"], e["bbox"]):
+                on[i].append(j)
+    covered = [any(j in o for o in on) for j in range(len(elements))]
+    truth_fail = [
+        j
+        for j, e in enumerate(elements)
+        if _fails(e) and not e["disabled"] and not e["bg_uncertain"]
+    ]
+    failing = [i for i, f in enumerate(findings) if not f["passes"]["aa"]]
+    hit = sum(any(j in on[i] for i in failing) for j in truth_fail)
+    tp = fp = 0
+    for i in failing:
+        if not on[i]:
+            fp += 1
+            continue
+        els = [elements[j] for j in on[i]]
+        if all(e["bg_uncertain"] for e in els):
+            continue
+        if any(_fails(e) for e in els if not e["bg_uncertain"]):
+            tp += 1
+        else:
+            fp += 1
+    errors = []
+    for j, e in enumerate(elements):
+        if not covered[j] or e["bg_uncertain"]:
+            continue
+        ratios = [findings[i]["ratio"] for i in range(len(findings)) if j in on[i]]
+        errors.append(abs(float(np.median(ratios)) - e["ratio"]))
+    return {
+        "recall_hit": hit,
+        "recall_n": len(truth_fail),
+        "prec_tp": tp,
+        "prec_n": tp + fp,
+        "errors": errors,
+        "covered": sum(covered),
+        "elements": len(elements),
+    }
+
+
+def _pages(corpus: Path) -> dict[str, list[tuple[Path, dict[str, Any]]]]:
+    sets: dict[str, list[tuple[Path, dict[str, Any]]]] = {"pages": [], "variants": []}
+    for jf in sorted(corpus.glob("*.json")):
+        sets["pages"].append((corpus / (jf.stem + ".png"), json.loads(jf.read_text())))
+    vdir = corpus / "variants"
+    for jf in sorted(vdir.glob("*.json")) if vdir.is_dir() else []:
+        meta = json.loads(jf.read_text())
+        sets["variants"].append((vdir / meta["image_file"], meta))
+    return sets
+
+
+def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for set_name, pages in _pages(corpus).items():
+        if not pages:
+            continue
+        pal: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in ["janus", *PEERS]}
+        skipped: set[str] = set()
+        agg = {
+            "recall_hit": 0,
+            "recall_n": 0,
+            "prec_tp": 0,
+            "prec_n": 0,
+            "covered": 0,
+            "elements": 0,
+        }
+        errors: list[float] = []
+        for image, meta in pages:
+            data = image.read_bytes()
+            t0 = time.perf_counter()
+            result = analyze_bytes(data).model_dump(mode="json")
+            dt = time.perf_counter() - t0
+            truth = meta["palette_truth"]
+            counts = palette_counts([p["hex"] for p in result["palette"]], truth)
+            pal["janus"] = [a + b for a, b in zip(pal["janus"], counts, strict=True)]
+            for name, peer in PEERS.items():
+                try:
+                    reported = peer(data)
+                except ImportError:
+                    skipped.add(name)
+                    continue
+                pc = palette_counts(reported, truth)
+                pal[name] = [a + b for a, b in zip(pal[name], pc, strict=True)]
+            cs = contrast_scores(result["contrast"]["findings"], meta["text_elements"])
+            for k in agg:
+                agg[k] += cs[k]
+            errors.extend(cs["errors"])
+            if verbose:
+                print(
+                    f"  {image.name:30s} palette {counts[0]}/{counts[1]} {counts[2]}/{counts[3]}"
+                    f"  fail-recall {cs['recall_hit']}/{cs['recall_n']}"
+                    f"  fail-precision {cs['prec_tp']}/{cs['prec_n']}"
+                    f"  coverage {cs['covered']}/{cs['elements']}"
+                    f"  ratio-err p50 {np.median(cs['errors']) if cs['errors'] else 0:.3f}"
+                    f" p90 {np.percentile(cs['errors'], 90) if cs['errors'] else 0:.3f}"
+                    f"  {dt * 1000:.0f} ms"
+                )
+        set_result: dict[str, Any] = {"images": len(pages), "palette": {}}
+        for name, (rh, rn, ph, pn) in pal.items():
+            if name in skipped:
+                set_result["palette"][name] = "not installed"
+                continue
+            set_result["palette"][name] = {
+                "recall": round(rh / max(rn, 1), 3),
+                "precision": round(ph / max(pn, 1), 3),
+            }
+        set_result["contrast"] = {
+            "fail_recall": round(agg["recall_hit"] / max(agg["recall_n"], 1), 3),
+            "fail_recall_n": agg["recall_n"],
+            "fail_precision": round(agg["prec_tp"] / max(agg["prec_n"], 1), 3),
+            "fail_precision_n": agg["prec_n"],
+            "ratio_error_p50": round(float(np.median(errors)), 3) if errors else None,
+            "ratio_error_p90": round(float(np.percentile(errors, 90)), 3) if errors else None,
+            "coverage": round(agg["covered"] / max(agg["elements"], 1), 3),
+            "elements": agg["elements"],
+        }
+        results[set_name] = set_result
+    return results
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    corpus = Path(args[0]) if args else ROOT / ".." / "shared" / "corpus"
+    verbose = "-v" in sys.argv
+    results = run(corpus.resolve(), verbose)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

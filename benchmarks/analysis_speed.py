@@ -1,0 +1,125 @@
+"""Speed benchmark of the analysis engine, as ratios to PNG decoding in the same process.
+
+    python benchmarks/analysis_speed.py [CORPUS_DIR] [--memory]
+
+For every corpus page (PNG), the best of REPEATS runs of: PNG decode (Pillow open + load +
+RGB array), palette alone on the decoded pixels, and the full analysis from bytes (decode
+included). Ratios are of summed times over the corpus. `--memory` also measures peak RSS of
+a child process analysing a synthetic 40-megapixel UI screenshot (PNG).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from chalicelib.analysis import analyze_bytes, decode_image  # noqa: E402
+from chalicelib.analysis.palette import extract_palette  # noqa: E402
+
+REPEATS = 5
+
+
+def _best(fn: object, *args: object) -> float:
+    times = []
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        fn(*args)  # type: ignore[operator]
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def _png_decode(data: bytes) -> np.ndarray:
+    im = Image.open(io.BytesIO(data))
+    im.load()
+    return np.asarray(im.convert("RGB"))
+
+
+def speed(corpus: Path) -> dict[str, object]:
+    rows = []
+    for png in sorted(corpus.glob("*.png")):
+        data = png.read_bytes()
+        rgb = decode_image(data).rgb
+        analyze_bytes(data)  # warm caches and lazy imports
+        dec = _best(_png_decode, data)
+        pal = _best(extract_palette, rgb)
+        full = _best(analyze_bytes, data)
+        rows.append((png.name, rgb.shape[1] * rgb.shape[0], dec, pal, full))
+    dec_sum = sum(r[2] for r in rows)
+    return {
+        "images": [
+            {
+                "image": name,
+                "megapixels": round(px / 1e6, 2),
+                "decode_ms": round(d * 1000, 1),
+                "palette_ms": round(p * 1000, 1),
+                "full_ms": round(f * 1000, 1),
+            }
+            for name, px, d, p, f in rows
+        ],
+        "palette_over_decode": round(sum(r[3] for r in rows) / dec_sum, 2),
+        "full_over_decode": round(sum(r[4] for r in rows) / dec_sum, 2),
+        "full_minus_decode_over_decode": round((sum(r[4] for r in rows) - dec_sum) / dec_sum, 2),
+    }
+
+
+_CHILD = """
+import io, resource, sys, time
+sys.path.insert(0, {root!r})
+import numpy as np
+from PIL import Image, ImageDraw
+w, h = 5000, 8000
+im = Image.new("RGB", (w, h), (255, 255, 255))
+d = ImageDraw.Draw(im)
+for y in range(0, h, 400):
+    d.rectangle((100, y + 40, w - 100, y + 360), fill=(241, 245, 249), outline=(229, 231, 235))
+    for k in range(6):
+        line = "Design systems keep interfaces consistent " * 6
+        d.text((160, y + 80 + 40 * k), line, fill=(100, 116, 139), font_size=28)
+buf = io.BytesIO(); im.save(buf, "PNG"); data = buf.getvalue(); del im, d, buf
+from chalicelib.analysis import analyze_bytes
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter(); r = analyze_bytes(data); t = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(w * h, len(data), base // 1024, peak // 1024, round(t, 2), len(r.contrast.findings))
+"""
+
+
+def memory() -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD.format(root=str(ROOT))],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    px, size, base, peak, secs, findings = out
+    return {
+        "pixels": int(px),
+        "png_bytes": int(size),
+        "peak_rss_mb_before_analysis": int(base),
+        "peak_rss_mb": int(peak),
+        "seconds": float(secs),
+        "findings": int(findings),
+    }
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    corpus = Path(args[0]) if args else ROOT / ".." / "shared" / "corpus"
+    result: dict[str, object] = {"speed": speed(corpus.resolve())}
+    if "--memory" in sys.argv:
+        result["memory_40mp"] = memory()
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,385 @@
+"""Text contrast: recover each text region's glyph and background colours, rate them (WCAG 2.x).
+
+The background is the mode of the ring just outside the region's ink box. Glyph edges are
+blends of glyph and background, so the foreground is the extreme cluster of the ink (the
+pixels furthest from the background), not an average. With compression noise or resampling
+both are snapped to the image's flat colour modes when one is perceptually identical.
+Text size is estimated from the x-height or cap height of the glyphs and boldness from their
+stem width; sizes too close to the WCAG large-text boundary are reported as unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from .colour import (
+    contrast_ratio,
+    delta_e_2000,
+    oklab_in_gamut,
+    oklab_to_oklch,
+    oklab_to_srgb,
+    oklch_to_oklab,
+    srgb_to_cielab,
+    srgb_to_oklab,
+)
+from .palette import PaletteColour
+from .text import TextRegion
+
+RGBArray = npt.NDArray[np.uint8]
+RGB = tuple[int, int, int]
+
+AA_NORMAL, AA_LARGE, AAA_NORMAL, AAA_LARGE = 4.5, 3.0, 7.0, 4.5
+_BODY_CSS_PX = 16.0
+_STANDARD_DPRS = (1.0, 1.5, 2.0, 3.0)
+# Typical sans-serif proportions of the em: x-height and cap height.
+_X_HEIGHT = 0.54
+_CAP_HEIGHT = 0.72
+_BOLD_STEM = 0.125  # stem width / font size above which a face reads as bold
+_SIZE_MARGIN = 0.08  # relative band around a WCAG size threshold where size is "unknown"
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Colours and geometry of one text region, before the DPR is known."""
+
+    region: TextRegion
+    fg: RGB
+    bg: RGB
+    ratio: float
+    font_px: float
+    stem_ratio: float
+    ink_pixels: int
+    fg_estimate: tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class Finding:
+    bbox: tuple[int, int, int, int]
+    fg: RGB
+    bg: RGB
+    ratio: float
+    large_text: bool | None
+    aa: bool
+    aaa: bool
+    borderline: bool  # size unknown and 3.0 <= ratio < 4.5: passes only if the text is large
+    font_size_css_px: float
+    bold: bool
+    suggested_fg: RGB | None  # nearest same-hue colour that passes AA, for failing text
+    ink_pixels: int
+
+
+def _mode_rgb(pixels: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
+    keys = (
+        (pixels[:, 0].astype(np.int32) << 16)
+        | (pixels[:, 1].astype(np.int32) << 8)
+        | pixels[:, 2].astype(np.int32)
+    )
+    uniq, counts = np.unique(keys, return_counts=True)
+    k = int(uniq[int(np.argmax(counts))])
+    return np.array([(k >> 16) & 255, (k >> 8) & 255, k & 255], dtype=np.int16)
+
+
+def _ycc(rgb: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """JPEG's YCbCr (BT.601 full range): luma and the (Cb, Cr) chroma pair."""
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    y = 0.299 * r + 0.587 * g + 0.114 * b
+    cb = -0.168736 * r - 0.331264 * g + 0.5 * b
+    cr = 0.5 * r - 0.418688 * g - 0.081312 * b
+    return y, np.stack([cb, cr], axis=-1)
+
+
+class ColourSnapper:
+    """Snaps a noisy colour estimate to a flat colour of the image when perceptually equal."""
+
+    def __init__(self, modes: list[PaletteColour], noise: float, blurred: bool = False) -> None:
+        self.noise = noise
+        self.blurred = blurred
+        self.rgb = np.array([m.rgb for m in modes], dtype=np.float64).reshape(-1, 3)
+        self.lab = srgb_to_cielab(self.rgb) if len(modes) else np.zeros((0, 3))
+        self.limit = 0.0 if noise == 0 else 3.0 + 0.5 * noise
+
+    def __call__(self, rgb: npt.NDArray[np.float64]) -> RGB:
+        if self.limit > 0 and self.lab.shape[0]:
+            de = delta_e_2000(self.lab, srgb_to_cielab(rgb))
+            j = int(np.argmin(de))
+            if de[j] <= self.limit:
+                rgb = self.rgb[j]
+        r, g, b = (int(v) for v in np.clip(np.rint(rgb), 0, 255))
+        return (r, g, b)
+
+    def ink(self, est: npt.NDArray[np.float64], bg: npt.NDArray[np.float64]) -> RGB:
+        """Glyph colour from the most extreme ink estimate.
+
+        Glyph pixels are mixtures of ink and background, so the true ink lies on the ray from
+        the background through the estimate. A flat colour of the image on that ray, at or a
+        little beyond the estimate, is taken as the ink (thin or resampled strokes never reach
+        full coverage; compression noise scatters around it).
+        """
+        if self.rgb.shape[0] and self.noise > 0 and not self.blurred:
+            hit = self._chroma_subsampled(est, bg)
+            if hit is not None:
+                return hit
+        if self.rgb.shape[0] and (self.noise > 0 or self.blurred):
+            u = est - bg
+            nu = float(np.sqrt((u * u).sum()))
+            v = self.rgb - bg
+            vv = np.maximum((v * v).sum(-1), 1e-9)
+            t = (v @ u) / vv  # position of the estimate along bg -> mode (1 = at the mode)
+            perp = np.sqrt(np.maximum((u * u).sum() - t * t * vv, 0.0))
+            tube = 4.0 + 2.0 * self.noise + 0.08 * nu
+            near = (perp <= tube) & (t >= 0.92) & (t <= 1.1)
+            if near.any():
+                j = int(np.argmin(np.where(near, np.abs(t - 1), np.inf)))
+                return self._round(self.rgb[j])
+            beyond = (perp <= tube) & (t >= 0.35) & (t < 0.92)
+            if beyond.any() and self.blurred:
+                j = int(np.argmax(np.where(beyond, t, -np.inf)))
+                return self._round(self.rgb[j])
+        return self(est)
+
+    def _chroma_subsampled(
+        self, est: npt.NDArray[np.float64], bg: npt.NDArray[np.float64]
+    ) -> RGB | None:
+        """JPEG keeps luma at full resolution but averages chroma over 2x2 blocks, so thin
+        coloured glyphs keep their luma while their chroma is pulled towards the background's.
+        A flat colour with the same luma whose chroma lies on that pull is the ink."""
+        y_est, c_est = _ycc(est)
+        y_bg, c_bg = _ycc(bg)
+        y_m, c_m = _ycc(self.rgb)
+        v = c_m - c_bg
+        vv = (v * v).sum(-1)
+        u = c_est - c_bg
+        beta = np.where(vv > 1e-6, (v @ u) / np.maximum(vv, 1e-6), 1.0)
+        resid = np.sqrt(np.maximum((u * u).sum() - beta * beta * vv, 0.0))
+        dy = np.abs(y_m - y_est)
+        tol_y = 6.0 + 2.0 * self.noise
+        ok = (dy <= tol_y) & (resid <= 6.0 + self.noise) & (beta >= 0.2) & (beta <= 1.2)
+        ok &= np.abs(y_m - y_bg) > 2 * tol_y
+        if not ok.any():
+            return None
+        score = np.where(ok, dy + resid, np.inf)
+        return self._round(self.rgb[int(np.argmin(score))])
+
+    @staticmethod
+    def _round(rgb: npt.NDArray[np.float64]) -> RGB:
+        r, g, b = (int(v) for v in np.clip(np.rint(rgb), 0, 255))
+        return (r, g, b)
+
+
+def measure_region(
+    rgb: RGBArray, region: TextRegion, noise: float, snap: ColourSnapper
+) -> Measured | None:
+    """Foreground, background and glyph geometry of one text region."""
+    height, width = rgb.shape[:2]
+    pad = 2
+    y0, y1 = max(0, region.y - pad), min(height, region.y + region.h + pad)
+    x0, x1 = max(0, region.x - pad), min(width, region.x + region.w + pad)
+    crop = rgb[y0:y1, x0:x1].astype(np.int16)
+    ring = np.concatenate([crop[0], crop[-1], crop[1:-1, 0], crop[1:-1, -1]])
+    bg = _mode_rgb(ring).astype(np.float64)
+    if noise > 0:
+        near = ring[np.abs(ring - bg).max(axis=1) <= 3 * noise + 3]
+        if near.shape[0]:
+            bg = np.median(near, axis=0)
+    inner = crop[region.y - y0 : region.y - y0 + region.h, region.x - x0 : region.x - x0 + region.w]
+    diff = inner.astype(np.float64) - bg
+    dist = np.sqrt((diff * diff).sum(-1))
+    dmax = float(dist.max(initial=0.0))
+    if dmax < 12.0:
+        return None
+    ink = dist >= 0.5 * dmax
+    if ink.mean() > 0.6:  # a filled shape (button, bar, badge without text), not glyphs
+        return None
+    if noise == 0:
+        strong = dist >= 0.9 * dmax
+    else:  # noise: the top 15 % of the ink, robust to ringing overshoot and to blends
+        strong = dist >= np.quantile(dist[ink], 0.85)
+    strong_px = inner[strong]
+    fg = _mode_rgb(strong_px).astype(np.float64) if noise == 0 else np.median(strong_px, axis=0)
+    bg_rgb = snap(bg)
+    fg_rgb = snap.ink(fg, np.array(bg_rgb, dtype=np.float64))
+    ratio = float(contrast_ratio(np.array(fg_rgb), np.array(bg_rgb)))
+
+    # Glyph geometry: the dense band of the row profile is the x-height (or cap height).
+    prof = ink.sum(axis=1).astype(np.float64)
+    rows = np.nonzero(prof > 0)[0]
+    full = float(rows[-1] - rows[0] + 1) if rows.size else float(region.h)
+    band_rows = prof >= 0.45 * prof.max(initial=0.0)
+    band = float(band_rows.sum())
+    # No ascenders sticking out of the band: capitals or digits, so the band is the cap height.
+    font_px = band / _CAP_HEIGHT if full <= 1.2 * band else band / _X_HEIGHT
+    runs = _run_lengths(ink[band_rows])
+    stem = float(np.median(runs)) if runs.size else 1.0
+    return Measured(
+        region=region,
+        fg=fg_rgb,
+        bg=bg_rgb,
+        ratio=ratio,
+        font_px=font_px,
+        stem_ratio=stem / max(font_px, 1.0),
+        ink_pixels=int(ink.sum()),
+        fg_estimate=(float(fg[0]), float(fg[1]), float(fg[2])),
+    )
+
+
+def resnap_downscaled(measured: list[Measured], snap: ColourSnapper) -> list[Measured]:
+    """Downscaled screenshots (estimated DPR below 1) blur thin strokes so that no pixel
+    reaches the ink colour: take the nearest flat colour further along the blend ray."""
+    snap.blurred = True
+    out = []
+    for m in measured:
+        fg = snap.ink(np.array(m.fg_estimate), np.array(m.bg, dtype=np.float64))
+        ratio = float(contrast_ratio(np.array(fg), np.array(m.bg)))
+        out.append(replace(m, fg=fg, ratio=ratio))
+    snap.blurred = False
+    return out
+
+
+def _run_lengths(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    """Lengths of horizontal runs of True in each row."""
+    if mask.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    d = np.diff(padded, axis=1)
+    starts = np.nonzero(d == 1)
+    ends = np.nonzero(d == -1)
+    return np.asarray(ends[1] - starts[1], dtype=np.int64)
+
+
+def estimate_dpr(measured: list[Measured]) -> float:
+    """Device-pixel ratio from the median text size, assuming body text of 16 CSS px."""
+    if not measured:
+        return 1.0
+    sizes = np.array([m.font_px for m in measured])
+    weights = np.array([m.region.w for m in measured], dtype=np.float64)
+    order = np.argsort(sizes)
+    cum = np.cumsum(weights[order])
+    median = float(sizes[order][np.searchsorted(cum, cum[-1] / 2)])
+    est = median / _BODY_CSS_PX
+    for std in _STANDARD_DPRS:
+        if abs(est / std - 1) <= 0.2:
+            return std
+    return float(np.clip(round(est, 2), 0.5, 4.0))
+
+
+def classify_size(size_css: float, bold: bool) -> bool | None:
+    """WCAG large text (>= 24 px, or >= 18.66 px bold); None when too close to call."""
+    threshold = 18.66 if bold else 24.0
+    rel = size_css / threshold - 1
+    if abs(rel) < _SIZE_MARGIN:
+        return None
+    return rel > 0
+
+
+def suggest_passing_colour(fg: RGB, bg: RGB, target: float) -> RGB | None:
+    """Nearest colour to `fg` with the same OKLCH hue that reaches `target` on `bg`.
+
+    Lightness moves away from the background (darker on light, lighter on dark); chroma is
+    reduced only as far as needed to stay in the sRGB gamut.
+    """
+    lch = oklab_to_oklch(srgb_to_oklab(np.array(fg, dtype=np.float64)))
+    best: RGB | None = None
+    best_dl = np.inf
+    for direction in (-1.0, 1.0):
+        end = 0.0 if direction < 0 else 1.0
+        ls = np.linspace(lch[0], end, 201)
+        cand = np.stack([ls, np.full_like(ls, lch[1]), np.full_like(ls, lch[2])], axis=-1)
+        lab = oklch_to_oklab(cand)
+        chroma_scale: npt.NDArray[np.float64] = np.ones(ls.shape)
+        for _ in range(12):  # pull chroma in until every candidate is inside the gamut
+            inside = oklab_in_gamut(lab)
+            if inside.all():
+                break
+            chroma_scale = np.asarray(np.where(inside, chroma_scale, chroma_scale * 0.85))
+            cand[:, 1] = lch[1] * chroma_scale
+            lab = oklch_to_oklab(cand)
+        srgb = np.clip(np.rint(oklab_to_srgb(lab)), 0, 255)
+        ratios = contrast_ratio(srgb, np.array(bg, dtype=np.float64))
+        ok = np.nonzero(ratios >= target)[0]
+        if ok.size:
+            i = int(ok[0])
+            dl = abs(ls[i] - lch[0])
+            if dl < best_dl:
+                best_dl = dl
+                r, g, b = (int(v) for v in srgb[i])
+                best = (r, g, b)
+    return best
+
+
+def rate(measured: list[Measured], dpr: float) -> list[Finding]:
+    """Apply WCAG thresholds at the given device-pixel ratio."""
+    findings = []
+    for m in measured:
+        size_css = m.font_px / dpr
+        bold = m.stem_ratio >= _BOLD_STEM
+        large = classify_size(size_css, bold)
+        if large is None:
+            aa = m.ratio >= AA_NORMAL
+            aaa = m.ratio >= AAA_NORMAL
+            borderline = AA_LARGE <= m.ratio < AA_NORMAL
+        else:
+            aa = m.ratio >= (AA_LARGE if large else AA_NORMAL)
+            aaa = m.ratio >= (AAA_LARGE if large else AAA_NORMAL)
+            borderline = False
+        fix = None
+        if not aa:
+            fix = suggest_passing_colour(m.fg, m.bg, AA_LARGE if large else AA_NORMAL)
+        r = m.region
+        findings.append(
+            Finding(
+                bbox=(r.x, r.y, r.w, r.h),
+                fg=m.fg,
+                bg=m.bg,
+                ratio=round(m.ratio, 3),
+                large_text=large,
+                aa=aa,
+                aaa=aaa,
+                borderline=borderline,
+                font_size_css_px=round(size_css, 1),
+                bold=bold,
+                suggested_fg=fix,
+                ink_pixels=m.ink_pixels,
+            )
+        )
+    return findings
+
+
+@dataclass(frozen=True)
+class PairRating:
+    foreground: RGB
+    background: RGB
+    ratio: float
+    aa_normal: bool
+    aa_large: bool
+    aaa_normal: bool
+    aaa_large: bool
+
+
+def pair_matrix(colours: list[RGB]) -> list[PairRating]:
+    """Every ordered pair of palette colours with the WCAG levels it reaches as text on bg."""
+    if not colours:
+        return []
+    arr = np.array(colours, dtype=np.float64)
+    ratios = contrast_ratio(arr[:, None, :], arr[None, :, :])
+    out = []
+    for i, fg in enumerate(colours):
+        for j, bg in enumerate(colours):
+            if i == j:
+                continue
+            r = float(ratios[i, j])
+            out.append(
+                PairRating(
+                    fg,
+                    bg,
+                    round(r, 3),
+                    r >= AA_NORMAL,
+                    r >= AA_LARGE,
+                    r >= AAA_NORMAL,
+                    r >= AAA_LARGE,
+                )
+            )
+    return out

@@ -1,0 +1,261 @@
+"""Safe decoding: any supported upload to an sRGB uint8 array, or a typed error.
+
+Formats are recognised by content (Pillow's signature sniffing), never by file name. The pixel
+count is checked from the header before any pixel is decoded, so an oversized or bomb image costs
+a header read, not gigabytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+SUPPORTED_FORMATS = frozenset({"PNG", "JPEG", "WEBP", "GIF"})
+DEFAULT_MAX_PIXELS = 50_000_000
+# A declared raster this many times larger than the file is a decompression bomb, not a photo.
+_BOMB_RATIO = 1000
+_EXIF_ORIENTATION = 0x0112
+
+RGBArray = npt.NDArray[np.uint8]
+
+
+class ImageDecodeError(ValueError):
+    """The upload cannot be analysed. `code` is a stable machine code, `str()` the reason."""
+
+    code = "IMAGE_DECODE_ERROR"
+
+
+class UnsupportedFormatError(ImageDecodeError):
+    code = "UNSUPPORTED_FORMAT"
+
+
+class CorruptImageError(ImageDecodeError):
+    code = "CORRUPT_IMAGE"
+
+
+class TruncatedImageError(ImageDecodeError):
+    code = "TRUNCATED_IMAGE"
+
+
+class TooManyPixelsError(ImageDecodeError):
+    code = "TOO_MANY_PIXELS"
+
+
+class DecompressionBombError(ImageDecodeError):
+    code = "DECOMPRESSION_BOMB"
+
+
+@dataclass(frozen=True)
+class ImageMetadata:
+    """What the header tells about an upload (before orientation is applied)."""
+
+    width: int
+    height: int
+    format: str
+    mode: str
+    has_icc_profile: bool
+    exif_orientation: int | None
+    frame_count: int
+    has_alpha: bool
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    """Pixels ready for analysis plus how they were obtained."""
+
+    rgb: RGBArray  # H x W x 3, sRGB, C-contiguous
+    metadata: ImageMetadata
+    colour_managed: bool  # an embedded profile was converted to sRGB
+    alpha_composited: bool  # transparent pixels were composited over white
+
+    @property
+    def width(self) -> int:
+        return int(self.rgb.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.rgb.shape[0])
+
+
+def _open(data: bytes) -> Image.Image:
+    if not data:
+        raise CorruptImageError("empty file")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data), formats=None)
+    except UnidentifiedImageError as exc:
+        raise UnsupportedFormatError(
+            "not a supported image (PNG, JPEG, WebP or GIF expected)"
+        ) from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise DecompressionBombError(f"decompression bomb: {exc}") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise CorruptImageError(f"unreadable image header: {exc}") from exc
+    if im.format not in SUPPORTED_FORMATS:
+        raise UnsupportedFormatError(
+            f"format {im.format} is not supported (PNG, JPEG, WebP or GIF expected)"
+        )
+    return im
+
+
+def _check_size(im: Image.Image, n_bytes: int, max_pixels: int) -> None:
+    w, h = im.size
+    if w <= 0 or h <= 0:
+        raise CorruptImageError(f"invalid dimensions {w}x{h}")
+    pixels = w * h
+    if pixels > max_pixels:
+        if pixels * 3 > _BOMB_RATIO * max(n_bytes, 1):
+            raise DecompressionBombError(
+                f"{w}x{h} pixels declared in a {n_bytes}-byte file (limit {max_pixels} pixels)"
+            )
+        raise TooManyPixelsError(f"{w}x{h} = {pixels} pixels exceeds the limit of {max_pixels}")
+
+
+def _metadata(im: Image.Image) -> ImageMetadata:
+    try:
+        orientation = im.getexif().get(_EXIF_ORIENTATION)
+    except Exception:  # a broken EXIF block must not reject an otherwise good image
+        orientation = None
+    has_alpha = im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
+    return ImageMetadata(
+        width=im.size[0],
+        height=im.size[1],
+        format=str(im.format),
+        mode=im.mode,
+        has_icc_profile=bool(im.info.get("icc_profile")),
+        exif_orientation=int(orientation) if orientation is not None else None,
+        frame_count=int(getattr(im, "n_frames", 1)),
+        has_alpha=has_alpha,
+    )
+
+
+def read_metadata(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageMetadata:
+    """Validate the header and return the metadata without decoding pixels.
+
+    Raises the same typed errors as `decode_image` for format and size problems; corruption
+    further into the pixel data is only found by `decode_image`.
+    """
+    im = _open(data)
+    _check_size(im, len(data), max_pixels)
+    return _metadata(im)
+
+
+def _load(im: Image.Image) -> None:
+    try:
+        im.load()
+    except OSError as exc:
+        msg = str(exc)
+        if "truncated" in msg or "broken data stream" in msg:
+            raise TruncatedImageError(f"truncated image data: {msg}") from exc
+        raise CorruptImageError(f"corrupt image data: {msg}") from exc
+    except (SyntaxError, ValueError, EOFError) as exc:
+        msg = str(exc)
+        if "Decompressed Data Too Large" in msg or "too large" in msg.lower():
+            raise DecompressionBombError(f"decompression bomb: {msg}") from exc
+        if "truncated" in msg or isinstance(exc, EOFError):
+            raise TruncatedImageError(f"truncated image data: {msg}") from exc
+        raise CorruptImageError(f"corrupt image data: {msg}") from exc
+
+
+def _to_srgb(im: Image.Image) -> tuple[Image.Image, bool]:
+    """Convert an embedded ICC profile to sRGB; fall back to the raw values if it is unusable."""
+    icc = im.info.get("icc_profile")
+    if not icc:
+        return im, False
+    try:
+        src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        dst = ImageCms.createProfile("sRGB")
+        out_mode = "RGBA" if im.mode in ("RGBA", "LA", "PA") else "RGB"
+        if im.mode not in ("RGB", "RGBA", "CMYK", "L", "LA"):
+            im = im.convert(out_mode)
+        if im.mode == "LA":
+            im = im.convert("RGBA")
+            out_mode = "RGBA"
+        converted = ImageCms.profileToProfile(im, src, dst, outputMode=out_mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return im, False
+    if converted is None:  # pragma: no cover - only with inPlace=True
+        return im, False
+    return converted, True
+
+
+def _high_bit_grey(im: Image.Image) -> Image.Image:
+    """16-bit and 32-bit greyscale scaled (not clipped) to 8 bits."""
+    arr = np.asarray(im)
+    if im.mode == "F":
+        scaled = np.clip(arr, 0.0, 1.0) * 255.0 if float(arr.max(initial=0.0)) <= 1.0 else arr
+        return Image.fromarray(np.clip(np.rint(scaled), 0, 255).astype(np.uint8), "L")
+    top = 65535 if int(arr.max(initial=0)) > 255 else 255
+    return Image.fromarray(
+        np.clip(np.rint(arr.astype(np.float64) * (255.0 / top)), 0, 255).astype(np.uint8), "L"
+    )
+
+
+def _composite(im: Image.Image) -> tuple[RGBArray, bool]:
+    rgba = np.asarray(im.convert("RGBA"))
+    alpha = rgba[..., 3]
+    if bool((alpha == 255).all()):
+        return np.ascontiguousarray(rgba[..., :3]), False
+    a = alpha.astype(np.float32)[..., None] / 255.0
+    out = rgba[..., :3].astype(np.float32) * a + 255.0 * (1.0 - a)
+    return np.ascontiguousarray(np.rint(out).astype(np.uint8)), True
+
+
+def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> DecodedImage:
+    """Decode PNG/JPEG/WebP/GIF bytes into sRGB pixels.
+
+    EXIF orientation is applied, ICC profiles converted to sRGB, alpha composited over
+    white, the first frame of an animation taken.
+    """
+    im = _open(data)
+    _check_size(im, len(data), max_pixels)
+    frames = int(getattr(im, "n_frames", 1))
+    if frames > 1:
+        im.seek(0)
+    _load(im)  # before reading EXIF: Pillow may decode a PNG to find a trailing eXIf chunk
+    meta = _metadata(im)
+    with contextlib.suppress(Exception):  # broken EXIF must not fail the analysis
+        im = ImageOps.exif_transpose(im)
+    if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        im = _high_bit_grey(im)
+    im, managed = _to_srgb(im)
+    has_alpha = im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
+    if has_alpha:
+        rgb, composited = _composite(im)
+    else:
+        if im.mode != "RGB":
+            im = im.convert("RGB")
+        rgb = np.ascontiguousarray(np.asarray(im))
+        composited = False
+    return DecodedImage(rgb=rgb, metadata=meta, colour_managed=managed, alpha_composited=composited)
+
+
+def make_thumbnail(rgb: RGBArray, max_side: int = 512, *, quality: int = 85) -> bytes:
+    """A JPEG thumbnail of decoded pixels, longest side at most `max_side`."""
+    im = Image.fromarray(rgb, "RGB")
+    im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    im.save(buf, format="JPEG", quality=quality, optimize=True)
+    return buf.getvalue()
+
+
+def describe(meta: ImageMetadata) -> dict[str, Any]:
+    """Metadata as a JSON-ready dict (for the upload handler's record)."""
+    return {
+        "width": meta.width,
+        "height": meta.height,
+        "format": meta.format,
+        "mode": meta.mode,
+        "has_icc_profile": meta.has_icc_profile,
+        "exif_orientation": meta.exif_orientation,
+        "frame_count": meta.frame_count,
+        "has_alpha": meta.has_alpha,
+    }

@@ -1,0 +1,238 @@
+"""The analysis pipeline: decode, palette, text regions, contrast, CVD, tokens."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from . import contrast as contrast_step
+from . import cvd as cvd_step
+from .colour import delta_e_2000, oklab_to_oklch, srgb_to_cielab, srgb_to_oklab, to_hex
+from .decode import DEFAULT_MAX_PIXELS, DecodedImage, RGBArray, decode_image
+from .palette import Palette, PaletteColour, extract_palette
+from .result import (
+    AnalysisResult,
+    ConfusablePair,
+    ContrastFinding,
+    ContrastReport,
+    CvdReport,
+    ImageInfo,
+    PairRating,
+    PaletteEntry,
+    Passes,
+    Role,
+)
+from .text import find_text_regions
+from .tokens import build_tokens
+
+ENGINE_VERSION = "0.1.0"
+# Larger images are analysed at a reduced scale so memory stays bounded (40 MP -> ~10 MP).
+WORK_MAX_PIXELS = 12_000_000
+_TEXT_MIN_FRACTION = 0.002
+_MAX_PALETTE = 16
+_PAIR_COLOURS = 12
+
+
+def _working_pixels(rgb: RGBArray) -> tuple[RGBArray, int]:
+    h, w = rgb.shape[:2]
+    if h * w <= WORK_MAX_PIXELS:
+        return rgb, 1
+    factor = math.ceil(math.sqrt(h * w / WORK_MAX_PIXELS))
+    reduced = Image.fromarray(rgb, "RGB").reduce(factor)
+    return np.ascontiguousarray(np.asarray(reduced)), factor
+
+
+def _merge_text_colours(
+    palette: Palette, findings: list[contrast_step.Finding], total_px: int
+) -> list[tuple[PaletteColour, bool]]:
+    """Palette colours plus text colours recovered from glyphs (thin strokes are rarely flat
+    enough for the palette search). Returns (colour, used_as_text)."""
+    colours = [(c, False) for c in palette.colours]
+    ink: dict[tuple[int, int, int], list[int]] = {}
+    for f in findings:
+        acc = ink.setdefault(f.fg, [0, 0])
+        acc[0] += f.ink_pixels
+        acc[1] += 1
+    if not ink:
+        return colours
+    labs = srgb_to_cielab(np.array([c.rgb for c, _ in colours], dtype=np.float64).reshape(-1, 3))
+    for fg, (n_ink, n_regions) in sorted(ink.items(), key=lambda kv: -kv[1][0]):
+        frac = n_ink / total_px
+        flab = srgb_to_cielab(np.array(fg, dtype=np.float64))
+        if labs.shape[0]:
+            de = delta_e_2000(labs, flab)
+            j = int(np.argmin(de))
+            if de[j] < 3.0:
+                colours[j] = (colours[j][0], True)
+                continue
+        if frac >= _TEXT_MIN_FRACTION and n_regions >= 2:
+            colours.append((PaletteColour(fg, frac, 0.0), True))
+            labs = np.vstack([labs, flab[None]])
+    return colours
+
+
+def _roles(colours: list[tuple[PaletteColour, bool]]) -> list[Role | None]:
+    roles: list[Role | None] = []
+    for i, (c, as_text) in enumerate(colours):
+        chroma = float(oklab_to_oklch(srgb_to_oklab(np.array(c.rgb, dtype=np.float64)))[1])
+        if i == 0:
+            roles.append("background")
+        elif c.fraction >= 0.03 and c.flatness >= 0.5:
+            roles.append("surface")
+        elif as_text:
+            roles.append("text")
+        elif chroma >= 0.06:
+            roles.append("accent")
+        elif c.flatness >= 0.5 and c.fraction >= 0.01:
+            roles.append("surface")
+        else:
+            roles.append("border")
+    return roles
+
+
+def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> AnalysisResult:
+    """Analyse already decoded pixels (see `analyze_bytes`)."""
+    rgb, factor = _working_pixels(decoded.rgb)
+    palette = extract_palette(rgb)
+    regions = find_text_regions(rgb, palette.noise)
+    snap = contrast_step.ColourSnapper(palette.modes, palette.noise)
+    measured = [
+        m
+        for m in (contrast_step.measure_region(rgb, r, palette.noise, snap) for r in regions)
+        if m is not None
+    ]
+    estimated_dpr = contrast_step.estimate_dpr(measured)
+    if estimated_dpr < 0.85:
+        measured = contrast_step.resnap_downscaled(measured, snap)
+    work_dpr = dpr / factor if dpr else estimated_dpr
+    findings = contrast_step.rate(measured, work_dpr)
+    total_px = rgb.shape[0] * rgb.shape[1]
+    colours = _merge_text_colours(palette, findings, total_px)
+    colours.sort(key=lambda ct: -ct[0].fraction)
+    colours = colours[:_MAX_PALETTE]
+    roles = _roles(colours)
+    entries = [
+        PaletteEntry(hex=to_hex(c.rgb), fraction=round(c.fraction, 5), role=role)
+        for (c, _), role in zip(colours, roles, strict=True)
+    ]
+    pair_colours = [c.rgb for c, _ in colours[:_PAIR_COLOURS]]
+    pairs = [
+        PairRating(
+            foreground=to_hex(p.foreground),
+            background=to_hex(p.background),
+            ratio=p.ratio,
+            aa_normal=p.aa_normal,
+            aa_large=p.aa_large,
+            aaa_normal=p.aaa_normal,
+            aaa_large=p.aaa_large,
+        )
+        for p in contrast_step.pair_matrix(pair_colours)
+    ]
+    out_findings = [
+        ContrastFinding(
+            bbox=(f.bbox[0] * factor, f.bbox[1] * factor, f.bbox[2] * factor, f.bbox[3] * factor),
+            foreground=to_hex(f.fg),
+            background=to_hex(f.bg),
+            ratio=f.ratio,
+            large_text=f.large_text,
+            passes=Passes(aa=f.aa, aaa=f.aaa),
+            borderline=f.borderline,
+            font_size_px=f.font_size_css_px,
+            bold=f.bold,
+            suggested_foreground=to_hex(f.suggested_fg) if f.suggested_fg else None,
+        )
+        for f in findings
+    ]
+    summary = {
+        "regions": len(out_findings),
+        "failing_aa": sum(not f.passes.aa for f in out_findings),
+        "failing_aaa": sum(not f.passes.aaa for f in out_findings),
+        "borderline": sum(f.borderline for f in out_findings),
+        "size_unknown": sum(f.large_text is None for f in out_findings),
+    }
+    report = cvd_step.assess([c.rgb for c, _ in colours])
+    cvd = CvdReport(
+        metric="CIEDE2000",
+        distinct_threshold=cvd_step.DISTINCT_DE,
+        confusable_threshold=cvd_step.CONFUSABLE_DE,
+        models={
+            "protanopia": "Vienot 1999",
+            "deuteranopia": "Vienot 1999",
+            "tritanopia": "Brettel 1997",
+            "protanomaly": f"Machado 2009, severity {cvd_step.PARTIAL_SEVERITY}",
+            "deuteranomaly": f"Machado 2009, severity {cvd_step.PARTIAL_SEVERITY}",
+            "achromatopsia": "Rec. 709 luminance",
+        },
+        simulated_palette={k: [to_hex(c) for c in v] for k, v in report.simulated.items()},
+        confusable_pairs={
+            k: [
+                ConfusablePair(
+                    a=to_hex(p.a),
+                    b=to_hex(p.b),
+                    delta_e_normal=p.delta_e_normal,
+                    delta_e_simulated=p.delta_e_simulated,
+                )
+                for p in v
+            ]
+            for k, v in report.confusable.items()
+        },
+    )
+    token_palette = []
+    for e in entries:
+        text_on = [
+            {"background": p.background, "ratio": p.ratio, "aa_normal": p.aa_normal}
+            for p in pairs
+            if p.foreground == e.hex and p.aa_large
+        ]
+        token_palette.append(
+            {"hex": e.hex, "fraction": e.fraction, "role": e.role, "contrast": text_on}
+        )
+    sizes = sorted({round(f.font_size_px) for f in out_findings if f.font_size_px > 0})
+    tokens = build_tokens(
+        token_palette, [float(s) for s in sizes[:8]], engine_version=ENGINE_VERSION
+    )
+    meta = decoded.metadata
+    image = ImageInfo(
+        width=decoded.width,
+        height=decoded.height,
+        format=meta.format,
+        mode="RGB",
+        source_mode=meta.mode,
+        frame_count=meta.frame_count,
+        exif_orientation=meta.exif_orientation,
+        colour_profile_converted=decoded.colour_managed,
+        alpha_composited_over="#ffffff" if decoded.alpha_composited else None,
+        analysed_scale=1.0 / factor,
+    )
+    return AnalysisResult(
+        engine_version=ENGINE_VERSION,
+        image=image,
+        palette_kind="photographic" if palette.kind == "photographic" else "flat",
+        palette=entries,
+        contrast=ContrastReport(
+            findings=out_findings,
+            dpr=round(work_dpr * factor, 3),
+            dpr_source="hint" if dpr else "estimated",
+            pairs=pairs,
+            summary=summary,
+        ),
+        cvd=cvd,
+        tokens=tokens,
+    )
+
+
+def analyze_bytes(
+    data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, dpr: float | None = None
+) -> AnalysisResult:
+    """Analyse an uploaded image. Raises `ImageDecodeError` subclasses for bad input."""
+    return analyze_decoded(decode_image(data, max_pixels=max_pixels), dpr=dpr)
+
+
+def analyze_file(
+    path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS, dpr: float | None = None
+) -> AnalysisResult:
+    """Analyse an image file (format recognised by content, not by name)."""
+    return analyze_bytes(Path(path).read_bytes(), max_pixels=max_pixels, dpr=dpr)

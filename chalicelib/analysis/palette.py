@@ -1,0 +1,249 @@
+"""Design-colour extraction: the flat fills a designer picked, not the blends between them.
+
+A UI's design colours are painted as flat runs: a pixel of a design colour usually equals its
+right or lower neighbour. Anti-aliasing blends sit on glyph and shape edges, rarely repeat in
+both directions, and lie on the RGB segment between two flat colours, so they are dropped as
+mixtures. Compression noise and resampling spread one colour over many near codes, so the
+flat samples are clustered around their modes in OKLab and snapped to the mode. Images with
+little flat area (photos) get a k-means palette in OKLab instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from .colour import delta_e_2000, srgb_to_cielab, srgb_to_oklab
+
+RGBArray = npt.NDArray[np.uint8]
+
+# Samples examined for the palette. Fractions of 0.5 % are estimated to within +-0.03 % at
+# this size, and sampling keeps the search far cheaper than decoding the image.
+_TARGET_SAMPLES = 120_000
+_CLUSTER_RADIUS = 0.028  # OKLab: about 2.5 dE2000, a just-noticeable difference and a bit
+_MERGE_DE2000 = 2.0
+_MAX_SEEDS = 96
+_PHOTO_FLAT_SHARE = 0.35
+
+
+@dataclass(frozen=True)
+class PaletteColour:
+    rgb: tuple[int, int, int]
+    fraction: float
+    flatness: float  # share of its samples that are flat both ways (fills ~1, text ink ~0.3)
+
+
+@dataclass(frozen=True)
+class Palette:
+    colours: list[PaletteColour]
+    kind: str  # "flat" (UI, design colours) or "photographic" (perceptual clusters)
+    noise: float  # estimated per-channel noise of flat fills (0 for lossless renders)
+    # Every flat mode found, including those below the reporting threshold: contrast snaps
+    # recovered text colours to these.
+    modes: list[PaletteColour] = field(default_factory=list)
+
+
+def _sample(
+    rgb: RGBArray,
+) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+    h, w = rgb.shape[:2]
+    step = max(1, int(np.sqrt(h * w / _TARGET_SAMPLES)))
+    base = rgb[0 : h - 1 : step, 0 : w - 1 : step].astype(np.int16)
+    right = rgb[0 : h - 1 : step, 1:w:step].astype(np.int16)
+    down = rgb[1:h:step, 0 : w - 1 : step].astype(np.int16)
+    return base, right, down
+
+
+def _estimate_noise(diff_r: npt.NDArray[np.int16]) -> float:
+    """Typical small neighbour difference inside fills: 0 for lossless renders, 1-3 for JPEG."""
+    small = diff_r[(diff_r > 0) & (diff_r <= 12)]
+    nonzero_share = small.size / max(diff_r.size, 1)
+    if nonzero_share < 0.05:
+        return 0.0
+    return float(np.median(small))
+
+
+def _pack(c: npt.NDArray[np.int16]) -> npt.NDArray[np.int32]:
+    c32 = c.astype(np.int32)
+    return np.asarray((c32[..., 0] << 16) | (c32[..., 1] << 8) | c32[..., 2], dtype=np.int32)
+
+
+def _unpack(k: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
+    k64 = k.astype(np.int64)
+    return np.stack([(k64 >> 16) & 255, (k64 >> 8) & 255, k64 & 255], axis=-1)
+
+
+def _segment_distance(
+    p: npt.NDArray[np.float64], a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Distance from colour p to segments a-b (broadcast) and the position t along them."""
+    ab = b - a
+    denom = np.maximum((ab * ab).sum(-1), 1e-9)
+    t = ((p - a) * ab).sum(-1) / denom
+    proj = a + np.clip(t, 0, 1)[..., None] * ab
+    return np.sqrt(((p - proj) ** 2).sum(-1)), t
+
+
+def _kmeans_palette(samples: npt.NDArray[np.int16], k: int = 8) -> list[PaletteColour]:
+    """Perceptual palette for photographic content: k-means in OKLab, deterministic seeds."""
+    flat: npt.NDArray[np.int16] = samples.reshape(-1, 3)
+    rng = np.random.default_rng(0)
+    if flat.shape[0] > 20_000:
+        flat = flat[rng.choice(flat.shape[0], 20_000, replace=False)]
+    lab = srgb_to_oklab(flat)
+    # k-means++ style seeding, deterministic through the fixed generator.
+    centres = [lab[0]]
+    for _ in range(1, k):
+        d = np.min(((lab[:, None, :] - np.array(centres)[None]) ** 2).sum(-1), axis=1)
+        if d.sum() <= 0:
+            break
+        centres.append(lab[rng.choice(lab.shape[0], p=d / d.sum())])
+    c = np.array(centres)
+    for _ in range(12):
+        assign = np.argmin(((lab[:, None, :] - c[None]) ** 2).sum(-1), axis=1)
+        for j in range(c.shape[0]):
+            members = lab[assign == j]
+            if members.size:
+                c[j] = members.mean(axis=0)
+    assign = np.argmin(((lab[:, None, :] - c[None]) ** 2).sum(-1), axis=1)
+    out = []
+    for j in range(c.shape[0]):
+        members = flat[assign == j]
+        if members.size == 0:
+            continue
+        # The member colour nearest the centre: a colour that really occurs in the image.
+        mlab = lab[assign == j]
+        idx = int(np.argmin(((mlab - c[j]) ** 2).sum(-1)))
+        r, g, b = (int(v) for v in members[idx])
+        out.append(PaletteColour((r, g, b), members.shape[0] / flat.shape[0], 0.0))
+    out.sort(key=lambda pc: -pc.fraction)
+    return out
+
+
+def extract_palette(
+    rgb: RGBArray, *, min_fraction: float = 0.002, max_colours: int = 24
+) -> Palette:
+    """Find the design colours of an sRGB image, largest first."""
+    base, right, down = _sample(rgb)
+    total = base.shape[0] * base.shape[1]
+    diff_r = np.abs(base - right).max(axis=-1)
+    diff_d = np.abs(base - down).max(axis=-1)
+    noise = _estimate_noise(diff_r)
+    tol = 0 if noise == 0 else int(min(8, round(2.5 * noise)))
+    flat_r = diff_r <= tol
+    flat_d = diff_d <= tol
+    flat_or = flat_r | flat_d
+    flat_and = flat_r & flat_d
+    flat_share = float(flat_or.mean()) if total else 0.0
+    if total == 0 or flat_share < _PHOTO_FLAT_SHARE:
+        colours = _kmeans_palette(base)
+        return Palette(
+            colours=colours[:max_colours], kind="photographic", noise=noise, modes=colours
+        )
+
+    keys = _pack(base[flat_or])
+    uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    and_counts = np.bincount(
+        inverse, weights=flat_and[flat_or].astype(np.float64), minlength=uniq.size
+    )
+    order = np.argsort(-counts, kind="stable")
+    uniq, counts, and_counts = uniq[order], counts[order], and_counts[order]
+    # Only codes that repeat can seed or join a design colour; singletons are noise or blends.
+    keep = counts >= 2
+    uniq, counts, and_counts = uniq[keep], counts[keep], and_counts[keep]
+    colours_rgb = _unpack(uniq).astype(np.float64)
+    lab = srgb_to_oklab(colours_rgb)
+    assigned = np.zeros(uniq.size, dtype=bool)
+    min_count = max(2.0, 0.25 * min_fraction * total)
+    seeds: list[tuple[npt.NDArray[np.float64], float, float, bool, npt.NDArray[np.float64]]] = []
+    for i in range(uniq.size):
+        if len(seeds) >= _MAX_SEEDS or counts[i] < 2:
+            break
+        if assigned[i]:
+            continue
+        d = np.sqrt(((lab - lab[i]) ** 2).sum(-1))
+        members = (d <= _CLUSTER_RADIUS) & ~assigned
+        assigned |= members
+        n = float(counts[members].sum())
+        if n < min_count:
+            continue
+        share_of_seed = counts[i] / n
+        if share_of_seed >= 0.5 or noise == 0:
+            centre = colours_rgb[i]
+        else:
+            core = members & (d <= _CLUSTER_RADIUS / 2)
+            w = counts[core].astype(np.float64)
+            centre = (colours_rgb[core] * w[:, None]).sum(0) / w.sum()
+        core = members & (d <= _CLUSTER_RADIUS / 3)
+        peak = float(counts[core].sum()) / n
+        # A gradient spreads over a continuum of codes: no dominant code, no central peak.
+        continuum = share_of_seed < 0.15 and peak < 0.55 and int(members.sum()) >= 20
+        seeds.append((centre, n, float(and_counts[members].sum()) / n, continuum, lab[i]))
+
+    # Leftovers of a gradient, between its continuum clusters, are gradient too.
+    gradient_labs = [s[4] for s in seeds if s[3]]
+    if gradient_labs:
+        glab = np.array(gradient_labs)
+        kept_seeds = []
+        for seed in seeds:
+            if seed[3]:
+                continue
+            near = np.sqrt(((glab - seed[4]) ** 2).sum(-1)).min() < 2.5 * _CLUSTER_RADIUS
+            if near and seed[1] < 0.03 * total:
+                continue
+            kept_seeds.append(seed)
+        seeds = kept_seeds
+
+    # Merge near-identical colours (below a just-noticeable difference), larger absorbs smaller.
+    merged: list[list[float]] = []
+    merged_lab: list[npt.NDArray[np.float64]] = []
+    for centre, n, flatness, _, _ in sorted(seeds, key=lambda s: -s[1]):
+        clab = srgb_to_cielab(centre)
+        if merged_lab:
+            de = delta_e_2000(np.array(merged_lab), clab)
+            j = int(np.argmin(de))
+            if de[j] < _MERGE_DE2000:
+                m = merged[j]
+                m[4] = (m[4] * m[3] + flatness * n) / (m[3] + n)
+                m[3] += n
+                continue
+        merged.append([float(centre[0]), float(centre[1]), float(centre[2]), n, flatness])
+        merged_lab.append(clab)
+
+    covered = sum(m[3] for m in merged) / total
+    if covered < 0.5:  # smooth content: no flat fills carry the image
+        colours = _kmeans_palette(base)
+        return Palette(
+            colours=colours[:max_colours], kind="photographic", noise=noise, modes=colours
+        )
+
+    # Drop anti-aliasing mixtures: a weakly flat colour on the segment between two larger ones.
+    arr = np.array(merged, dtype=np.float64)
+    alive = np.ones(len(merged), dtype=bool)
+    tube = 3.0 + 2.0 * noise
+    for i in np.argsort(arr[:, 3]):
+        if arr[i, 4] >= 0.5:
+            continue
+        bigger = np.nonzero(alive & (arr[:, 3] > 2.0 * arr[i, 3]))[0]
+        if bigger.size < 2:
+            continue
+        a = arr[bigger, None, :3]
+        b = arr[None, bigger, :3]
+        dist, t = _segment_distance(arr[i, :3], a, b)
+        if bool(np.any((dist < tube) & (t > 0.06) & (t < 0.94))):
+            alive[i] = False
+
+    modes = [
+        PaletteColour((round(r), round(g), round(b)), float(n) / total, float(fl))
+        for (r, g, b, n, fl), ok in zip(arr.tolist(), alive, strict=True)
+        if ok
+    ]
+    modes.sort(key=lambda pc: -pc.fraction)
+    # With compression noise, ringing next to edges forms small clusters that are never flat
+    # both ways; real fills are. (Thin text ink is added back from the recovered glyphs.)
+    min_flat = 0.15 if noise > 0 else 0.0
+    colours = [m for m in modes if m.fraction >= min_fraction and m.flatness >= min_flat]
+    colours = colours[:max_colours]
+    return Palette(colours=colours, kind="flat", noise=noise, modes=modes)

@@ -1,0 +1,130 @@
+"""Contrast: WCAG maths, recovery of glyph and background colours, fixes, pair matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from chalicelib.analysis import analyze_bytes
+from chalicelib.analysis.colour import contrast_ratio, delta_e_2000, srgb_to_cielab
+from chalicelib.analysis.contrast import classify_size, pair_matrix, suggest_passing_colour
+
+Card = Callable[..., tuple[Image.Image, tuple[int, int, int, int]]]
+
+
+def test_wcag_ratio_reference_values() -> None:
+    assert float(contrast_ratio([0, 0, 0], [255, 255, 255])) == pytest.approx(21.0)
+    assert float(contrast_ratio([255, 255, 255], [255, 255, 255])) == pytest.approx(1.0)
+    # Bootstrap's secondary grey on white: 4.69 (as browsers and axe-core report it)
+    assert float(contrast_ratio([0x6C, 0x75, 0x7D], [255, 255, 255])) == pytest.approx(
+        4.69, abs=0.01
+    )
+
+
+def test_ciede2000_matches_sharma_reference_pairs() -> None:
+    # Pairs 1 and 17 of Sharma, Wu & Dalal (2005), Table 1.
+    assert float(delta_e_2000([50, 2.6772, -79.7751], [50, 0, -82.7485])) == pytest.approx(
+        2.0425, abs=1e-4
+    )
+    assert float(delta_e_2000([50, 2.5, 0], [73, 25, -18])) == pytest.approx(27.1492, abs=1e-4)
+    assert float(delta_e_2000(srgb_to_cielab([10, 20, 30]), srgb_to_cielab([10, 20, 30]))) == 0
+
+
+@pytest.mark.parametrize(
+    ("fg", "bg"),
+    [
+        ((100, 116, 139), (255, 255, 255)),  # slate-500 on white: 4.76, passes narrowly
+        ((148, 163, 184), (30, 41, 59)),  # light text on a dark card
+        ((255, 255, 255), (34, 197, 94)),  # white on green: fails
+        ((203, 213, 225), (255, 255, 255)),  # very light grey on white: fails badly
+    ],
+)
+def test_text_colours_are_recovered_exactly(
+    text_card: Card,
+    encode: Callable[..., bytes],
+    fg: tuple[int, int, int],
+    bg: tuple[int, int, int],
+) -> None:
+    im, card = text_card(fg, bg, size=18)
+    result = analyze_bytes(encode(im), dpr=1.0)
+    inside = [
+        f
+        for f in result.contrast.findings
+        if card[0] < f.bbox[0] and f.bbox[0] + f.bbox[2] < card[2] and card[1] < f.bbox[1] < card[3]
+    ]
+    assert inside, "the text on the card was not found"
+    expected = float(contrast_ratio(fg, bg))
+    fg_hex = "#{:02x}{:02x}{:02x}".format(*fg)
+    bg_hex = "#{:02x}{:02x}{:02x}".format(*bg)
+    for f in inside:
+        assert f.background == bg_hex
+        assert f.foreground == fg_hex
+        assert f.ratio == pytest.approx(expected, abs=0.01)
+        assert f.passes.aa == (expected >= 4.5)
+        assert f.large_text is False
+
+
+def test_large_bold_heading_is_large_text(text_card: Card, encode: Callable[..., bytes]) -> None:
+    im, _ = text_card((30, 41, 59), (255, 255, 255), size=40, text="Ship faster")
+    result = analyze_bytes(encode(im), dpr=1.0)
+    sizes = [f.font_size_px for f in result.contrast.findings]
+    assert any(30 <= s <= 50 for s in sizes)
+    assert any(f.large_text for f in result.contrast.findings)
+
+
+def test_dpr_hint_changes_the_size_class(text_card: Card, encode: Callable[..., bytes]) -> None:
+    im, _ = text_card((30, 41, 59), (255, 255, 255), size=40, text="Ship faster")
+    data = encode(im)
+    assert any(f.large_text for f in analyze_bytes(data, dpr=1.0).contrast.findings)
+    assert not any(f.large_text for f in analyze_bytes(data, dpr=3.0).contrast.findings)
+
+
+def test_size_near_the_threshold_is_unknown() -> None:
+    assert classify_size(24.0, bold=False) is None
+    assert classify_size(30.0, bold=False) is True
+    assert classify_size(16.0, bold=False) is False
+    assert classify_size(19.0, bold=True) is None
+    assert classify_size(22.0, bold=True) is True
+
+
+def test_suggested_colour_keeps_hue_and_passes() -> None:
+    fg, bg = (34, 197, 94), (255, 255, 255)
+    fixed = suggest_passing_colour(fg, bg, 4.5)
+    assert fixed is not None
+    assert float(contrast_ratio(fixed, bg)) >= 4.5
+    assert float(contrast_ratio(fixed, bg)) < 5.2  # the nearest, not just any dark colour
+    assert fixed[1] > fixed[0]
+    assert fixed[1] > fixed[2]
+
+
+def test_failing_findings_carry_a_fix(text_card: Card, encode: Callable[..., bytes]) -> None:
+    im, _ = text_card((255, 255, 255), (34, 197, 94), size=18)
+    result = analyze_bytes(encode(im), dpr=1.0)
+    failing = [f for f in result.contrast.findings if not f.passes.aa]
+    assert failing
+    for f in failing:
+        assert f.suggested_foreground is not None
+
+
+def test_pair_matrix_levels() -> None:
+    pairs = {
+        (p.foreground, p.background): p
+        for p in pair_matrix([(0, 0, 0), (255, 255, 255), (118, 118, 118)])
+    }
+    assert len(pairs) == 6
+    black_white = pairs[((0, 0, 0), (255, 255, 255))]
+    assert black_white.aaa_normal
+    assert black_white.ratio == pytest.approx(21.0)
+    grey_white = pairs[((118, 118, 118), (255, 255, 255))]
+    assert grey_white.aa_normal
+    assert not grey_white.aaa_normal
+
+
+def test_blank_image_has_no_findings(encode: Callable[..., bytes]) -> None:
+    result = analyze_bytes(encode(Image.new("RGB", (300, 200), (240, 240, 240))))
+    assert result.contrast.findings == []
+    assert [p.hex for p in result.palette] == ["#f0f0f0"]
+    assert np.isclose(result.palette[0].fraction, 1.0, atol=0.02)

@@ -1,0 +1,45 @@
+"""The engine on the shared corpus of real pages (thresholds a little under the benchmark)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from analysis_quality import run
+
+
+@pytest.fixture(scope="module")
+def scores(request: pytest.FixtureRequest) -> dict[str, Any]:
+    corpus = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip(f"shared corpus not found at {corpus.resolve()}")
+    return run(corpus.resolve())
+
+
+def test_palette_on_pages(scores: dict[str, Any]) -> None:
+    pal = scores["pages"]["palette"]
+    assert pal["janus"]["recall"] >= 0.95
+    assert pal["janus"]["precision"] >= 0.95
+    for peer in ("exact-histogram", "pillow-fastoctree"):
+        assert pal["janus"]["recall"] > pal[peer]["recall"]
+
+
+def test_contrast_on_pages(scores: dict[str, Any]) -> None:
+    c = scores["pages"]["contrast"]
+    assert c["fail_recall"] >= 0.95
+    assert c["fail_precision"] >= 0.83
+    assert c["ratio_error_p50"] <= 0.05
+    assert c["ratio_error_p90"] <= 0.5
+    assert c["coverage"] >= 0.95
+
+
+def test_variants(scores: dict[str, Any]) -> None:
+    v = scores["variants"]
+    assert v["palette"]["janus"]["recall"] >= 0.88
+    assert v["palette"]["janus"]["precision"] >= 0.88
+    assert v["contrast"]["fail_recall"] >= 0.9
+    assert v["contrast"]["coverage"] >= 0.9

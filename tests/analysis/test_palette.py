@@ -1,0 +1,85 @@
+"""Palette: exact flat colours, blends excluded, noise modelled, photos handled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from chalicelib.analysis.colour import delta_e_2000, srgb_to_cielab, to_hex
+from chalicelib.analysis.decode import decode_image
+from chalicelib.analysis.palette import extract_palette
+
+
+def _blocks() -> Image.Image:
+    im = Image.new("RGB", (400, 300), (255, 255, 255))
+    d = ImageDraw.Draw(im)
+    d.rectangle((0, 0, 399, 59), fill=(30, 41, 59))  # 20 % header
+    d.rectangle((40, 100, 199, 249), fill=(253, 230, 138))  # 20 %
+    d.rectangle((240, 100, 359, 174), fill=(34, 197, 94))  # 7.5 %
+    return im
+
+
+def test_flat_colours_are_found_exactly_with_fractions() -> None:
+    pal = extract_palette(np.asarray(_blocks()))
+    found = {to_hex(c.rgb): c.fraction for c in pal.colours}
+    assert set(found) == {"#ffffff", "#1e293b", "#fde68a", "#22c55e"}
+    assert abs(found["#1e293b"] - 0.20) < 0.02
+    assert abs(found["#22c55e"] - 0.075) < 0.01
+    assert pal.kind == "flat"
+
+
+def test_anti_aliasing_blends_are_not_colours() -> None:
+    im = Image.new("RGB", (600, 400), (255, 255, 255))
+    d = ImageDraw.Draw(im)
+    for i in range(12):  # many anti-aliased circles: blends of blue and white on their edges
+        d.ellipse((20 + 45 * i, 50, 60 + 45 * i, 90), fill=(13, 110, 253))
+    big = im.resize((1200, 800), Image.Resampling.LANCZOS).resize((600, 400), Image.Resampling.BOX)
+    pal = extract_palette(np.asarray(big))
+    hexes = [to_hex(c.rgb) for c in pal.colours]
+    assert hexes[0] == "#ffffff"
+    lab = srgb_to_cielab(np.array([c.rgb for c in pal.colours], dtype=float))
+    blue = srgb_to_cielab(np.array([13, 110, 253], dtype=float))
+    white = srgb_to_cielab(np.array([255, 255, 255], dtype=float))
+    for colour_lab in lab:  # every colour reported is one of the two design colours
+        assert min(delta_e_2000(colour_lab, blue), delta_e_2000(colour_lab, white)) < 3
+
+
+def test_jpeg_noise_is_clustered_back_to_the_design_colours(encode: Callable[..., bytes]) -> None:
+    decoded = decode_image(encode(_blocks(), "JPEG", quality=80))
+    pal = extract_palette(decoded.rgb)
+    truth = srgb_to_cielab(
+        np.array([(255, 255, 255), (30, 41, 59), (253, 230, 138), (34, 197, 94)], dtype=float)
+    )
+    got = srgb_to_cielab(np.array([c.rgb for c in pal.colours], dtype=float))
+    de = delta_e_2000(truth[:, None], got[None])
+    assert (de.min(axis=1) <= 3).all()  # recall
+    assert (de.min(axis=0) <= 3).all()  # precision
+
+
+def test_near_identical_colours_are_merged() -> None:
+    im = Image.new("RGB", (200, 100), (250, 250, 250))
+    im.paste((251, 250, 249), (100, 0, 200, 100))  # dE2000 well below 2
+    pal = extract_palette(np.asarray(im))
+    assert len(pal.colours) == 1
+
+
+def test_gradient_is_not_reported_as_many_design_colours() -> None:
+    x = np.linspace(0, 1, 800)[None, :, None]
+    grad = (np.array([111, 66, 193]) * (1 - x) + np.array([13, 202, 240]) * x).repeat(200, axis=0)
+    page = np.full((600, 800, 3), 255, dtype=np.uint8)
+    page[:200] = np.rint(grad).astype(np.uint8)
+    pal = extract_palette(page)
+    assert [to_hex(c.rgb) for c in pal.colours] == ["#ffffff"]
+
+
+def test_photographic_content_gets_a_perceptual_palette() -> None:
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 255, (60, 80, 3), dtype=np.uint8)
+    photo = Image.fromarray(base).resize((640, 480), Image.Resampling.BICUBIC)
+    photo = photo.filter(ImageFilter.GaussianBlur(1))
+    pal = extract_palette(np.asarray(photo))
+    assert pal.kind == "photographic"
+    assert 3 <= len(pal.colours) <= 8
+    assert abs(sum(c.fraction for c in pal.colours) - 1.0) < 1e-6
