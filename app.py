@@ -1,8 +1,9 @@
 """Janus API: every route group and event handler, in one screen."""
 
 from chalice import Chalice
+from chalice.app import SQSEvent
 
-from chalicelib.api import admin, auth, fallback, health, users
+from chalicelib.api import admin, auth, fallback, health, images, users
 from chalicelib.api.chalice_errors import envelope_chalice_errors
 from chalicelib.core.structured_logs import configure as configure_logs
 
@@ -10,8 +11,21 @@ configure_logs()
 app = Chalice(app_name="janus", configure_logs=False)
 app.api.binary_types = ["image/png", "image/jpeg", "image/webp", "image/gif"]
 
-for module in (health, auth, users, admin):
+for module in (health, auth, users, admin, images):
     app.register_blueprint(module.api.blueprint)
 
 app.register_middleware(envelope_chalice_errors, "http")
 fallback.install(app)  # last: JSON 404/405 and CORS preflights for everything above
+
+
+@app.on_sqs_message(queue="janus-analysis", batch_size=1)
+def analyze_upload(event: SQSEvent) -> None:
+    """S3 upload events (and re-analysis requests) → the analysis engine; one message at a time.
+
+    The queue name here is a placeholder: the deployed stack points the event source at its own
+    stage's queue. The engine (numpy, Pillow) is imported here, never by the API function.
+    """
+    from chalicelib.services.image_processing import handle_message
+
+    for record in event:
+        handle_message(record.body, record.to_dict().get("messageId", ""))

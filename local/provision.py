@@ -65,6 +65,7 @@ def create_resources(settings: Settings, template: dict[str, Any] | None = None)
                     "Enabled": True,
                 },
             )
+    queue_arns = _create_queues(settings, template)
     s3 = client("s3")
     for resource in _resources(template, "AWS::S3::Bucket"):
         bucket = getattr(settings, resource["Metadata"]["JanusSetting"])
@@ -89,3 +90,51 @@ def create_resources(settings: Settings, template: dict[str, Any] | None = None)
                 ]
             },
         )
+        notifications = props.get("NotificationConfiguration", {}).get("QueueConfigurations", [])
+        if notifications:
+            s3.put_bucket_notification_configuration(
+                Bucket=bucket,
+                NotificationConfiguration={
+                    "QueueConfigurations": [
+                        {
+                            "QueueArn": queue_arns[n["Queue"]["Fn::GetAtt"][0]],
+                            "Events": [n["Event"]],
+                            "Filter": {"Key": {"FilterRules": n["Filter"]["S3Key"]["Rules"]}},
+                        }
+                        for n in notifications
+                    ]
+                },
+            )
+
+
+def queue_name(settings: Settings, resource: dict[str, Any]) -> str:
+    meta = resource["Metadata"]
+    return str(getattr(settings, meta["JanusSetting"])) + meta.get("NameSuffix", "")
+
+
+def _create_queues(settings: Settings, template: dict[str, Any]) -> dict[str, str]:
+    """Create every queue (then wire redrive policies); returns logical id → queue ARN."""
+    sqs = client("sqs")
+    queues = {k: r for k, r in template["Resources"].items() if r["Type"] == "AWS::SQS::Queue"}
+    urls, arns = {}, {}
+    for logical_id, resource in queues.items():
+        props = resource["Properties"]
+        attributes = {
+            name: str(props[name])
+            for name in ("VisibilityTimeout", "MessageRetentionPeriod")
+            if name in props
+        }
+        url = sqs.create_queue(QueueName=queue_name(settings, resource), Attributes=attributes)["QueueUrl"]
+        urls[logical_id] = url
+        arns[logical_id] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+    for logical_id, resource in queues.items():
+        redrive = resource["Properties"].get("RedrivePolicy")
+        if redrive:
+            target = arns[redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]]
+            policy = {"deadLetterTargetArn": target, "maxReceiveCount": redrive["maxReceiveCount"]}
+            sqs.set_queue_attributes(
+                QueueUrl=urls[logical_id], Attributes={"RedrivePolicy": json.dumps(policy)}
+            )
+    return arns

@@ -4,6 +4,8 @@
   client is pointed at it with ``AWS_ENDPOINT_URL`` — so browsers can later upload to its S3;
 - tables and bucket are created from ``infra/resources.json``, as in production;
 - data survives restarts through snapshots in ``.janus-local/`` (see ``local/persistence.py``);
+- uploads to moto's S3 reach the analysis handler through the same S3 → SQS notification as in
+  AWS, and a poller hands each message to it (``local/analysis_poller.py``);
 - ``JANUS_ADMIN_USERNAME``/``JANUS_ADMIN_PASSWORD`` (and optional ``JANUS_ADMIN_EMAIL``) make
   sure a superadmin with those credentials exists.
 """
@@ -98,6 +100,7 @@ def main() -> None:
     from chalicelib.core.settings import SettingsError, get_settings
     from chalicelib.core.structured_logs import configure as configure_logs
     from local import gateway, persistence, provision
+    from local.analysis_poller import AnalysisPoller
     from local.admin import ensure_admin_from_env
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -117,12 +120,13 @@ def main() -> None:
 
     gateway.install()
     sys.path.insert(0, str(ROOT))
-    factory = CLIFactory(project_dir=str(ROOT))
-    config = factory.create_config_obj(chalice_stage_name=settings.stage)
-    app = factory.load_chalice_app()
-    server = create_local_server(app, config, host, port)
+    import app as janus
+
+    config = CLIFactory(project_dir=str(ROOT)).create_config_obj(chalice_stage_name=settings.stage)
+    server = create_local_server(janus.app, config, host, port)
 
     stopping = threading.Event()
+    AnalysisPoller(janus.analyze_upload, stopping).start()
 
     def snapshotter() -> None:
         while not stopping.is_set():

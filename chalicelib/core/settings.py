@@ -48,7 +48,17 @@ class Settings(BaseModel):
     audit_logs_table: str
     security_events_table: str
     rate_limits_table: str
+    images_table: str
     images_bucket: str
+    analysis_queue: str
+
+    upload_max_bytes: int = Field(20 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024)
+    upload_url_ttl_seconds: int = Field(600, ge=30, le=3600)
+    download_url_ttl_seconds: int = Field(300, ge=30, le=3600)
+    quota_max_images: int = Field(1000, ge=1)
+    quota_max_bytes: int = Field(2 * 1024**3, ge=1024)
+    analysis_max_pixels: int = Field(50_000_000, ge=10_000, le=200_000_000)
+    analysis_stale_seconds: int = Field(300, ge=30)
 
     token_issuer: str = "janus"
     token_audience: str = "janus-api"
@@ -109,7 +119,9 @@ def _stage_defaults(stage: str) -> dict[str, Any]:
         "audit_logs_table": f"{prefix}-audit-logs",
         "security_events_table": f"{prefix}-security-events",
         "rate_limits_table": f"{prefix}-rate-limits",
+        "images_table": f"{prefix}-images",
         "images_bucket": f"{prefix}-images",
+        "analysis_queue": f"{prefix}-analysis",
     }
 
 

@@ -32,7 +32,7 @@ class UserActionLog(BaseModel):
     action: str = Field(description="What was done, e.g. 'POST /v1/auth/login'")
     module: str = Field(description="The API module the action belongs to, e.g. 'auth'")
     level: LogLevel
-    status_code: int
+    status_code: int | None = Field(None, description="HTTP status, for actions that were requests")
     metadata: dict[str, Any] = {}
     request_id: str
     client_ip: str

@@ -64,7 +64,7 @@ def record_action(
     action: str,
     module: str,
     level: LogLevel,
-    status_code: int,
+    status_code: int | None,
     metadata: dict[str, Any],
 ) -> None:
     request_id, client_ip = _context_fields()

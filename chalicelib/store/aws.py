@@ -20,9 +20,8 @@ _CONFIG = Config(
 @cache
 def client(service: str) -> Any:
     """A client for ``service``; AWS_ENDPOINT_URL (set by the local server) points it at moto."""
-    return boto3.session.Session().client(
-        service, region_name=get_settings().region, config=_CONFIG
-    )
+    config = _CONFIG.merge(Config(signature_version="s3v4")) if service == "s3" else _CONFIG
+    return boto3.session.Session().client(service, region_name=get_settings().region, config=config)
 
 
 def reset_clients() -> None:
