@@ -53,7 +53,9 @@ def sqs_event(message: dict[str, Any], queue_arn: str, region: str) -> dict[str,
 
 
 class AnalysisPoller(threading.Thread):
-    def __init__(self, handler: Callable[[dict[str, Any], Any], Any], stopping: threading.Event) -> None:
+    def __init__(
+        self, handler: Callable[[dict[str, Any], Any], Any], stopping: threading.Event
+    ) -> None:
         super().__init__(name="analysis-poller", daemon=True)
         self._handler = handler
         self._stopping = stopping
@@ -62,7 +64,9 @@ class AnalysisPoller(threading.Thread):
         settings = get_settings()
         sqs = client("sqs")
         url = sqs.get_queue_url(QueueName=settings.analysis_queue)["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
         while not self._stopping.is_set():
             try:
                 received = sqs.receive_message(
@@ -83,7 +87,9 @@ class AnalysisPoller(threading.Thread):
         except Exception:
             _log.exception("analysis handler failed; the message will be retried")
             sqs.change_message_visibility(
-                QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=RETRY_DELAY_SECONDS
+                QueueUrl=url,
+                ReceiptHandle=message["ReceiptHandle"],
+                VisibilityTimeout=RETRY_DELAY_SECONDS,
             )
             return
         sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

@@ -124,7 +124,9 @@ def _create_queues(settings: Settings, template: dict[str, Any]) -> dict[str, st
             for name in ("VisibilityTimeout", "MessageRetentionPeriod")
             if name in props
         }
-        url = sqs.create_queue(QueueName=queue_name(settings, resource), Attributes=attributes)["QueueUrl"]
+        url = sqs.create_queue(QueueName=queue_name(settings, resource), Attributes=attributes)[
+            "QueueUrl"
+        ]
         urls[logical_id] = url
         arns[logical_id] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
             "Attributes"

@@ -100,8 +100,8 @@ def main() -> None:
     from chalicelib.core.settings import SettingsError, get_settings
     from chalicelib.core.structured_logs import configure as configure_logs
     from local import gateway, persistence, provision
-    from local.analysis_poller import AnalysisPoller
     from local.admin import ensure_admin_from_env
+    from local.analysis_poller import AnalysisPoller
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     changes = _Changes()

@@ -13,8 +13,8 @@ from moto import mock_aws
 
 from chalicelib.auth.keys import reset_keys
 from chalicelib.core.settings import get_settings, reset_settings
-from chalicelib.store.aws import client as aws_client
 from chalicelib.store.analysis_queue import reset_queue_cache
+from chalicelib.store.aws import client as aws_client
 from chalicelib.store.aws import reset_clients
 from local import gateway, provision
 from tests.api_client import Api, DynamoCalls

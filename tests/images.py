@@ -29,7 +29,9 @@ def ui_screenshot(width: int = 320, height: int = 200, fmt: str = "PNG") -> byte
     return buf.getvalue()
 
 
-def announce(api: Api, who: Session, data: bytes, content_type: str = "image/png", **extra: Any) -> dict[str, Any]:
+def announce(
+    api: Api, who: Session, data: bytes, content_type: str = "image/png", **extra: Any
+) -> dict[str, Any]:
     reply = api.post(
         "/v1/images",
         {"filename": "screen.png", "content_type": content_type, "size_bytes": len(data), **extra},
@@ -41,7 +43,9 @@ def announce(api: Api, who: Session, data: bytes, content_type: str = "image/png
 
 def put_upload(key: str, data: bytes, content_type: str = "image/png") -> None:
     """What the browser's presigned POST does: the object lands under its server-chosen key."""
-    client("s3").put_object(Bucket=get_settings().images_bucket, Key=key, Body=data, ContentType=content_type)
+    client("s3").put_object(
+        Bucket=get_settings().images_bucket, Key=key, Body=data, ContentType=content_type
+    )
 
 
 def queue_url(dead_letter: bool = False) -> str:
@@ -53,7 +57,9 @@ def pending_messages() -> list[dict[str, Any]]:
     sqs = client("sqs")
     out: list[dict[str, Any]] = []
     while True:
-        got = sqs.receive_message(QueueUrl=queue_url(), MaxNumberOfMessages=10, AttributeNames=["All"])
+        got = sqs.receive_message(
+            QueueUrl=queue_url(), MaxNumberOfMessages=10, AttributeNames=["All"]
+        )
         if not got.get("Messages"):
             return out
         out.extend(got["Messages"])
@@ -74,7 +80,9 @@ def drain(api: Api) -> int:
     return len(messages)
 
 
-def upload_and_analyse(api: Api, who: Session, data: bytes, content_type: str = "image/png", **extra: Any) -> dict[str, Any]:
+def upload_and_analyse(
+    api: Api, who: Session, data: bytes, content_type: str = "image/png", **extra: Any
+) -> dict[str, Any]:
     created = announce(api, who, data, content_type, **extra)
     put_upload(created["upload"]["fields"]["key"], data, content_type)
     drain(api)

@@ -24,15 +24,26 @@ api = Endpoints("images")
 
 
 @api.route(
-    "/images", "POST", access=Access.USER, body=CreateImageRequest, response=ImageCreated, status=201,
-    errors=(403, 422), summary="Announce an upload: returns the image record and a presigned POST",
+    "/images",
+    "POST",
+    access=Access.USER,
+    body=CreateImageRequest,
+    response=ImageCreated,
+    status=201,
+    errors=(403, 422),
+    summary="Announce an upload: returns the image record and a presigned POST",
 )
 def create_image(principal: Principal, body: CreateImageRequest) -> ImageCreated:
     return images.start_upload(principal, body)
 
 
 @api.route(
-    "/images", "GET", access=Access.USER, query=ImageListQuery, response=ImagePublic, paginated=True,
+    "/images",
+    "GET",
+    access=Access.USER,
+    query=ImageListQuery,
+    response=ImagePublic,
+    paginated=True,
     summary="My images, newest first; filter by status and tag",
 )
 def list_images(principal: Principal, query: ImageListQuery) -> Page[ImagePublic]:
@@ -40,15 +51,24 @@ def list_images(principal: Principal, query: ImageListQuery) -> Page[ImagePublic
 
 
 @api.route(
-    "/admin/images", "GET", access=Access.ADMIN, query=AdminImageListQuery, response=ImagePublic,
-    paginated=True, summary="A user's images, for administrators",
+    "/admin/images",
+    "GET",
+    access=Access.ADMIN,
+    query=AdminImageListQuery,
+    response=ImagePublic,
+    paginated=True,
+    summary="A user's images, for administrators",
 )
 def admin_list_images(principal: Principal, query: AdminImageListQuery) -> Page[ImagePublic]:
     return images.list_for(principal, query.user_id, query)
 
 
 @api.route(
-    "/images/{image_id}", "GET", access=Access.USER, response=ImagePublic, errors=(404,),
+    "/images/{image_id}",
+    "GET",
+    access=Access.USER,
+    response=ImagePublic,
+    errors=(404,),
     summary="One image: status, metadata, analysis summary and short-lived URLs",
 )
 def get_image(principal: Principal, image_id: str) -> ImagePublic:
@@ -56,15 +76,24 @@ def get_image(principal: Principal, image_id: str) -> ImagePublic:
 
 
 @api.route(
-    "/images/{image_id}", "PATCH", access=Access.USER, body=UpdateImageRequest, response=ImagePublic,
-    errors=(404, 422), summary="Change an image's title or tags",
+    "/images/{image_id}",
+    "PATCH",
+    access=Access.USER,
+    body=UpdateImageRequest,
+    response=ImagePublic,
+    errors=(404, 422),
+    summary="Change an image's title or tags",
 )
 def update_image(principal: Principal, image_id: str, body: UpdateImageRequest) -> ImagePublic:
     return images.update_image(principal, image_id, body)
 
 
 @api.route(
-    "/images/{image_id}", "DELETE", access=Access.USER, response=dict[str, Any], errors=(404,),
+    "/images/{image_id}",
+    "DELETE",
+    access=Access.USER,
+    response=dict[str, Any],
+    errors=(404,),
     summary="Delete an image, its files and its analysis (repeating it is harmless)",
 )
 def delete_image(principal: Principal, image_id: str) -> dict[str, Any]:
@@ -72,15 +101,24 @@ def delete_image(principal: Principal, image_id: str) -> dict[str, Any]:
 
 
 @api.route(
-    "/images/{image_id}/reanalyze", "POST", access=Access.USER, response=ImagePublic, status=202,
-    errors=(404, 409), summary="Analyse the image again (e.g. after an engine upgrade)",
+    "/images/{image_id}/reanalyze",
+    "POST",
+    access=Access.USER,
+    response=ImagePublic,
+    status=202,
+    errors=(404, 409),
+    summary="Analyse the image again (e.g. after an engine upgrade)",
 )
 def reanalyze(principal: Principal, image_id: str) -> ImagePublic:
     return images.reanalyze(principal, image_id)
 
 
 @api.route(
-    "/images/{image_id}/analysis", "GET", access=Access.USER, response=dict[str, Any], errors=(404, 409),
+    "/images/{image_id}/analysis",
+    "GET",
+    access=Access.USER,
+    response=dict[str, Any],
+    errors=(404, 409),
     summary="The full AnalysisResult",
 )
 def get_analysis(principal: Principal, image_id: str) -> dict[str, Any]:
@@ -88,7 +126,11 @@ def get_analysis(principal: Principal, image_id: str) -> dict[str, Any]:
 
 
 @api.route(
-    "/images/{image_id}/tokens", "GET", access=Access.USER, query=TokensQuery, errors=(404, 409),
+    "/images/{image_id}/tokens",
+    "GET",
+    access=Access.USER,
+    query=TokensQuery,
+    errors=(404, 409),
     summary="The design tokens as a file: dtcg, legacy, css, scss or tailwind",
 )
 def get_tokens(principal: Principal, image_id: str, query: TokensQuery) -> Response:
@@ -96,5 +138,8 @@ def get_tokens(principal: Principal, image_id: str, query: TokensQuery) -> Respo
     return Response(
         body=body.decode(),
         status_code=200,
-        headers={"Content-Type": media_type, "Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "Content-Type": media_type,
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
     )

@@ -91,7 +91,9 @@ class CreateImageRequest(Strict):
     @classmethod
     def _plain_name(cls, value: str) -> str:
         if any(ch in value for ch in "\x00\r\n/\\"):
-            raise ValueError("must be a plain file name without path separators or control characters")
+            raise ValueError(
+                "must be a plain file name without path separators or control characters"
+            )
         return value
 
     @field_validator("tags")

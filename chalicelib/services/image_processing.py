@@ -62,7 +62,9 @@ class _Timer:
 
 def handle_message(body: str, message_id: str) -> None:
     """Process one SQS message; raises only for failures worth a retry (the queue redelivers)."""
-    request_context.begin(request_context.RequestContext(request_id=message_id, route="analysis", method="SQS"))
+    request_context.begin(
+        request_context.RequestContext(request_id=message_id, route="analysis", method="SQS")
+    )
     try:
         payload = json.loads(body)
         if payload.get("Event") == "s3:TestEvent":
@@ -106,10 +108,20 @@ def _upload_arrived(key: str, etag: str) -> None:
         return
     processing_id = new_id("run")
     claimed = image_store.claim_upload(
-        found.image_id, owner_id=found.user_id, etag=etag, processing_id=processing_id, stale_before=_stale_before()
+        found.image_id,
+        owner_id=found.user_id,
+        etag=etag,
+        processing_id=processing_id,
+        stale_before=_stale_before(),
     )
     if claimed is None:
-        log_event(_log, logging.INFO, "duplicate or in-progress event skipped", image_id=found.image_id, etag=etag)
+        log_event(
+            _log,
+            logging.INFO,
+            "duplicate or in-progress event skipped",
+            image_id=found.image_id,
+            etag=etag,
+        )
         return
     _process(claimed, processing_id)
 
@@ -139,11 +151,15 @@ def _process(record: ImageRecord, processing_id: str, *, reanalysis: bool = Fals
         try:
             stored = objects.read_capped(record.upload_key, max_bytes=settings.upload_max_bytes)
         except objects.ObjectMissing:
-            raise _Failure("UPLOAD_MISSING", "The uploaded file was not found in storage.") from None
+            raise _Failure(
+                "UPLOAD_MISSING", "The uploaded file was not found in storage."
+            ) from None
         etag = stored.etag
         started = timer.span("download", started)
         if etag == record.processed_etag and record.analysis_key and not reanalysis:
-            image_store.finish(record.image_id, owner_id=record.user_id, processing_id=processing_id, fields={})
+            image_store.finish(
+                record.image_id, owner_id=record.user_id, processing_id=processing_id, fields={}
+            )
             log_event(_log, logging.INFO, "already analysed this upload", image_id=record.image_id)
             return
         fields = _analyse(record, stored, timer, started)
@@ -163,7 +179,9 @@ def _process(record: ImageRecord, processing_id: str, *, reanalysis: bool = Fals
         )
         _transition_log(record, "image.failed", "ERROR", error_code="ANALYSIS_ERROR")
         raise
-    done = image_store.finish(record.image_id, owner_id=record.user_id, processing_id=processing_id, fields=fields)
+    done = image_store.finish(
+        record.image_id, owner_id=record.user_id, processing_id=processing_id, fields=fields
+    )
     if done is None:
         _discard_if_deleted(record)
         return
@@ -179,11 +197,15 @@ def _process(record: ImageRecord, processing_id: str, *, reanalysis: bool = Fals
     )
 
 
-def _analyse(record: ImageRecord, stored: objects.StoredObject, timer: _Timer, started: float) -> dict[str, Any]:
+def _analyse(
+    record: ImageRecord, stored: objects.StoredObject, timer: _Timer, started: float
+) -> dict[str, Any]:
     settings = get_settings()
     if stored.size > settings.upload_max_bytes:
         objects.delete_keys([record.upload_key])
-        raise _Failure("FILE_TOO_LARGE", f"The file is larger than {settings.upload_max_bytes} bytes.")
+        raise _Failure(
+            "FILE_TOO_LARGE", f"The file is larger than {settings.upload_max_bytes} bytes."
+        )
     if stored.size == 0 or not stored.data:
         raise _Failure("EMPTY_FILE", "The uploaded file is empty.")
     try:
@@ -196,7 +218,9 @@ def _analyse(record: ImageRecord, stored: objects.StoredObject, timer: _Timer, s
             )
         decoded = analysis.decode_image(stored.data, max_pixels=settings.analysis_max_pixels)
     except analysis.ImageDecodeError as exc:
-        raise _Failure(exc.code, f"{_MESSAGES.get(exc.code, 'The image could not be read.')} ({exc})") from None
+        raise _Failure(
+            exc.code, f"{_MESSAGES.get(exc.code, 'The image could not be read.')} ({exc})"
+        ) from None
     started = timer.span("decode", started)
     result = analysis.analyze_decoded(decoded)
     thumbnail = analysis.make_thumbnail(decoded.rgb)
@@ -206,9 +230,13 @@ def _analyse(record: ImageRecord, stored: objects.StoredObject, timer: _Timer, s
     thumb_key = objects.thumbnail_key(record.user_id, record.image_id)
     objects.put(thumb_key, thumbnail, content_type="image/jpeg")
     document = result.model_dump(mode="json")
-    objects.put(prefix + "result.json", json.dumps(document).encode(), content_type="application/json")
+    objects.put(
+        prefix + "result.json", json.dumps(document).encode(), content_type="application/json"
+    )
     for fmt, text in rendered.items():
-        objects.put(prefix + f"tokens.{fmt}", text.encode(), content_type="text/plain; charset=utf-8")
+        objects.put(
+            prefix + f"tokens.{fmt}", text.encode(), content_type="text/plain; charset=utf-8"
+        )
     timer.span("writes", started)
     metadata = {
         **describe_metadata(meta),
@@ -236,7 +264,8 @@ def _summary(document: dict[str, Any]) -> ImageSummary:
     confusable = document.get("cvd", {}).get("confusable_pairs", {})
     return ImageSummary(
         top_palette=[
-            {"hex": p["hex"], "fraction": p["fraction"], "role": p["role"]} for p in document["palette"][:8]
+            {"hex": p["hex"], "fraction": p["fraction"], "role": p["role"]}
+            for p in document["palette"][:8]
         ],
         text_findings=len(findings),
         failing_text_count=len(failing),
@@ -246,7 +275,9 @@ def _summary(document: dict[str, Any]) -> ImageSummary:
     )
 
 
-def _fail(record: ImageRecord, processing_id: str, code: str, message: str, *, etag: str | None) -> None:
+def _fail(
+    record: ImageRecord, processing_id: str, code: str, message: str, *, etag: str | None
+) -> None:
     failed = image_store.fail(
         record.image_id,
         owner_id=record.user_id,
@@ -266,5 +297,7 @@ def _fail(record: ImageRecord, processing_id: str, code: str, message: str, *, e
 def _discard_if_deleted(record: ImageRecord) -> None:
     """The image was deleted (or re-claimed) while we worked: leave nothing of ours behind."""
     if image_store.get(record.image_id) is None:
-        objects.delete_keys([record.upload_key, objects.thumbnail_key(record.user_id, record.image_id)])
+        objects.delete_keys(
+            [record.upload_key, objects.thumbnail_key(record.user_id, record.image_id)]
+        )
         objects.delete_prefix(objects.analysis_prefix(record.user_id, record.image_id))

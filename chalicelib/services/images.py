@@ -85,7 +85,9 @@ def start_upload(principal: Principal, req: CreateImageRequest) -> ImageCreated:
     )
     for attempt in range(2):
         try:
-            image_store.create(record, max_images=settings.quota_max_images, max_bytes=settings.quota_max_bytes)
+            image_store.create(
+                record, max_images=settings.quota_max_images, max_bytes=settings.quota_max_bytes
+            )
             break
         except image_store.QuotaExceeded:
             if attempt == 0 and _reclaim_abandoned(principal.user_id):
@@ -159,8 +161,14 @@ def get_image(principal: Principal, image_id: str) -> ImagePublic:
     ttl = get_settings().download_url_ttl_seconds
     original = None
     if record.status not in ("awaiting_upload",):
-        original = objects.presigned_get(record.upload_key, expires_in=ttl, filename=record.filename)
-    thumbnail = objects.presigned_get(record.thumbnail_key, expires_in=ttl) if record.thumbnail_key else None
+        original = objects.presigned_get(
+            record.upload_key, expires_in=ttl, filename=record.filename
+        )
+    thumbnail = (
+        objects.presigned_get(record.thumbnail_key, expires_in=ttl)
+        if record.thumbnail_key
+        else None
+    )
     return ImagePublic.of(record, original_url=original, thumbnail_url=thumbnail)
 
 
@@ -218,7 +226,10 @@ def reanalyze(principal: Principal, image_id: str) -> ImagePublic:
 def _analysed(principal: Principal, image_id: str) -> ImageRecord:
     record = _visible(principal, image_id, admin_may_read=True)
     if record.analysis_key is None:
-        raise Conflict(f"The image is {record.status}; there is no analysis yet", error_code="ANALYSIS_NOT_READY")
+        raise Conflict(
+            f"The image is {record.status}; there is no analysis yet",
+            error_code="ANALYSIS_NOT_READY",
+        )
     return record
 
 
@@ -227,7 +238,9 @@ def analysis_document(principal: Principal, image_id: str) -> dict[str, Any]:
     assert record.analysis_key is not None
     raw = objects.get_bytes(record.analysis_key)
     if raw is None:
-        raise Conflict("The analysis is being rewritten; try again", error_code="ANALYSIS_NOT_READY")
+        raise Conflict(
+            "The analysis is being rewritten; try again", error_code="ANALYSIS_NOT_READY"
+        )
     document: dict[str, Any] = json.loads(raw)
     return document
 
@@ -238,6 +251,10 @@ def tokens_file(principal: Principal, image_id: str, fmt: str) -> tuple[bytes, s
     media_type, suffix = TOKEN_MEDIA_TYPES[fmt]
     body = objects.get_bytes(objects.analysis_prefix(record.user_id, image_id) + f"tokens.{fmt}")
     if body is None:
-        raise Conflict("The tokens are not ready; re-analyse the image", error_code="ANALYSIS_NOT_READY")
-    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in record.filename.rsplit(".", 1)[0])[:60]
+        raise Conflict(
+            "The tokens are not ready; re-analyse the image", error_code="ANALYSIS_NOT_READY"
+        )
+    stem = "".join(
+        c if c.isalnum() or c in "-_" else "-" for c in record.filename.rsplit(".", 1)[0]
+    )[:60]
     return body, media_type, f"{stem or image_id}.{suffix}"

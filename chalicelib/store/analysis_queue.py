@@ -16,7 +16,9 @@ def _queue_url(name: str) -> str:
 
 def send_reanalysis(image_id: str, request_id: str) -> None:
     body = {"janus": "reanalyze", "image_id": image_id, "request_id": request_id}
-    client("sqs").send_message(QueueUrl=_queue_url(get_settings().analysis_queue), MessageBody=json.dumps(body))
+    client("sqs").send_message(
+        QueueUrl=_queue_url(get_settings().analysis_queue), MessageBody=json.dumps(body)
+    )
 
 
 def reset_queue_cache() -> None:

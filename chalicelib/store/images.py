@@ -98,7 +98,9 @@ def create(record: ImageRecord, *, max_images: int, max_bytes: int) -> None:
 
 
 def usage(user_id: str) -> tuple[int, int]:
-    raw = ddb().get_item(TableName=_table(), Key=_usage_key(user_id), ConsistentRead=True).get("Item")
+    raw = (
+        ddb().get_item(TableName=_table(), Key=_usage_key(user_id), ConsistentRead=True).get("Item")
+    )
     item = deserialize(raw) if raw else {}
     return int(item.get("images", 0)), int(item.get("bytes", 0))
 
@@ -121,7 +123,12 @@ def get(image_id: str) -> ImageRecord | None:
 
 
 def list_for_user(
-    user_id: str, *, status: str | None, tag: str | None, limit: int, start_key: dict[str, Any] | None
+    user_id: str,
+    *,
+    status: str | None,
+    tag: str | None,
+    limit: int,
+    start_key: dict[str, Any] | None,
 ) -> tuple[list[ImageRecord], dict[str, Any] | None]:
     kwargs: dict[str, Any] = {"TableName": _table(), "ScanIndexForward": False}
     if status is not None:
@@ -192,12 +199,18 @@ def _transition(
     return ImageRecord.model_validate(deserialize(response["Attributes"]))
 
 
-def claim_upload(image_id: str, *, owner_id: str, etag: str, processing_id: str, stale_before: int) -> ImageRecord | None:
+def claim_upload(
+    image_id: str, *, owner_id: str, etag: str, processing_id: str, stale_before: int
+) -> ImageRecord | None:
     """Start processing the upload with ``etag`` unless it is already done or being done."""
     return _transition(
         image_id,
         owner_id=owner_id,
-        set_values={"status": "processing", "processing_id": processing_id, "processing_started_at": epoch_seconds()},
+        set_values={
+            "status": "processing",
+            "processing_id": processing_id,
+            "processing_started_at": epoch_seconds(),
+        },
         condition=(
             "#status IN (:awaiting, :queued) "
             "OR (#status = :failed AND (retryable = :yes OR processed_etag <> :etag)) "
@@ -217,11 +230,17 @@ def claim_upload(image_id: str, *, owner_id: str, etag: str, processing_id: str,
     )
 
 
-def claim_reanalysis(image_id: str, *, owner_id: str, processing_id: str, stale_before: int) -> ImageRecord | None:
+def claim_reanalysis(
+    image_id: str, *, owner_id: str, processing_id: str, stale_before: int
+) -> ImageRecord | None:
     return _transition(
         image_id,
         owner_id=owner_id,
-        set_values={"status": "processing", "processing_id": processing_id, "processing_started_at": epoch_seconds()},
+        set_values={
+            "status": "processing",
+            "processing_id": processing_id,
+            "processing_started_at": epoch_seconds(),
+        },
         condition="#status = :queued OR (#status = :processing AND processing_started_at < :stale)",
         condition_values={"queued": "queued", "processing": "processing", "stale": stale_before},
     )
@@ -233,13 +252,21 @@ def request_reanalysis(image_id: str, *, owner_id: str, stale_before: int) -> Im
         owner_id=owner_id,
         set_values={"status": "queued"},
         condition=(
-            "#status IN (:analyzed, :failed) OR (#status = :processing AND processing_started_at < :stale)"
+            "#status IN (:analyzed, :failed) "
+            "OR (#status = :processing AND processing_started_at < :stale)"
         ),
-        condition_values={"analyzed": "analyzed", "failed": "failed", "processing": "processing", "stale": stale_before},
+        condition_values={
+            "analyzed": "analyzed",
+            "failed": "failed",
+            "processing": "processing",
+            "stale": stale_before,
+        },
     )
 
 
-def finish(image_id: str, *, owner_id: str, processing_id: str, fields: dict[str, Any]) -> ImageRecord | None:
+def finish(
+    image_id: str, *, owner_id: str, processing_id: str, fields: dict[str, Any]
+) -> ImageRecord | None:
     return _transition(
         image_id,
         owner_id=owner_id,
@@ -260,7 +287,12 @@ def fail(
     etag: str | None,
     retryable: bool,
 ) -> ImageRecord | None:
-    fields: dict[str, Any] = {"status": "failed", "error_code": code, "error_message": message, "retryable": retryable}
+    fields: dict[str, Any] = {
+        "status": "failed",
+        "error_code": code,
+        "error_message": message,
+        "retryable": retryable,
+    }
     if etag is not None:
         fields["processed_etag"] = etag
     return _transition(
@@ -300,7 +332,9 @@ def delete(record: ImageRecord) -> bool:
                         "Key": _usage_key(record.user_id),
                         "UpdateExpression": "ADD images :minus_one, #b :minus_size",
                         "ExpressionAttributeNames": {"#b": "bytes"},
-                        "ExpressionAttributeValues": values(minus_one=-1, minus_size=-record.declared_size_bytes),
+                        "ExpressionAttributeValues": values(
+                            minus_one=-1, minus_size=-record.declared_size_bytes
+                        ),
                     }
                 },
             ]

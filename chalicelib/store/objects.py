@@ -38,7 +38,9 @@ def _s3() -> Any:
     return client("s3")
 
 
-def presigned_upload(key: str, *, content_type: str, max_bytes: int, expires_in: int) -> dict[str, Any]:
+def presigned_upload(
+    key: str, *, content_type: str, max_bytes: int, expires_in: int
+) -> dict[str, Any]:
     """A presigned POST whose policy pins the key, the content type and the size range."""
     result: dict[str, Any] = _s3().generate_presigned_post(
         Bucket=_bucket(),

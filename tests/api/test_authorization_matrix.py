@@ -6,13 +6,12 @@ declaration fails ``test_every_route_is_declared``; one with a declaration is pr
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from chalicelib.api.endpoint import ENDPOINTS, EndpointSpec
 from chalicelib.auth.guards import Access
 from tests.api_client import Api, Session
+from tests.images import announce
 
 PUBLIC_ROUTES = {
     ("/v1/health", "GET"),
@@ -68,10 +67,11 @@ def test_each_caller_gets_what_each_route_declares(api: Api, role: str) -> None:
     }
     caller = callers[role]
     for spec in _probed():
-        other = (
-            api.register()
-        )  # "another user": a fresh target each time, since calls may delete it
-        path = re.sub(r"\{user_id\}", other.user_id, spec.path)
+        # "another user": a fresh target (with an image) each time, since calls may delete them
+        other = api.register()
+        path = spec.path.replace("{user_id}", other.user_id)
+        if "{image_id}" in path:
+            path = path.replace("{image_id}", announce(api, other, b"x" * 10)["image"]["image_id"])
         # a fresh session per probe: an earlier probe (logout) may have ended the previous one
         token = api.login(caller.user["username"]).access_token if caller else None
         reply = api.request(
@@ -80,6 +80,8 @@ def test_each_caller_gets_what_each_route_declares(api: Api, role: str) -> None:
         where = f"{role} {spec.method} {spec.path} -> {reply.status} {reply.body}"
         if _allowed(spec.access, role):
             assert reply.status not in (401, 403), where
+            if "{image_id}" in spec.path and reply.status == 200:
+                assert role in ("moderator", "superadmin") and spec.method == "GET", where
         elif role == "anonymous":
             assert reply.status == 401, where
         else:

@@ -12,8 +12,17 @@ from PIL import Image
 
 from chalicelib.core.settings import get_settings
 from chalicelib.store.aws import client
+from local.analysis_poller import sqs_event
 from tests.api_client import Api, Session
-from tests.images import announce, deliver, drain, pending_messages, put_upload, ui_screenshot, upload_and_analyse
+from tests.images import (
+    announce,
+    deliver,
+    drain,
+    pending_messages,
+    put_upload,
+    ui_screenshot,
+    upload_and_analyse,
+)
 
 
 @pytest.fixture
@@ -48,7 +57,9 @@ def test_each_format_is_analysed(api: Api, owner: Session, fmt: str, content_typ
     assert summary["text_findings"] >= 1 and summary["engine_version"]
     assert image["thumbnail_url"] and image["original_url"]
     bucket = get_settings().images_bucket
-    thumb = client("s3").get_object(Bucket=bucket, Key=f"thumbnails/{owner.user_id}/{image['image_id']}.jpg")
+    thumb = client("s3").get_object(
+        Bucket=bucket, Key=f"thumbnails/{owner.user_id}/{image['image_id']}.jpg"
+    )
     assert Image.open(io.BytesIO(thumb["Body"].read())).size[0] <= 512
     logs = api.get("/v1/users/me/logs?module=images", token=owner.access_token).data
     assert [entry["action"] for entry in logs][:2] == ["image.analyzed", "image.processing"]
@@ -62,7 +73,12 @@ def test_full_analysis_and_tokens_routes(api: Api, owner: Session) -> None:
     doc = analysis.data
     assert doc["schema_version"] == "1" and doc["image"]["width"] == 320
     assert doc["palette"] and "findings" in doc["contrast"] and "tokens" in doc
-    for fmt, media in [("dtcg", "application/json"), ("css", "text/css"), ("scss", "text/x-scss"), ("tailwind", "application/javascript")]:
+    for fmt, media in [
+        ("dtcg", "application/json"),
+        ("css", "text/css"),
+        ("scss", "text/x-scss"),
+        ("tailwind", "application/javascript"),
+    ]:
         reply = api.get(f"/v1/images/{image_id}/tokens?format={fmt}", token=owner.access_token)
         assert reply.status == 200, reply.body
         assert reply.headers["content-type"].startswith(media)
@@ -93,26 +109,39 @@ def test_svg_or_html_declared_as_png_fails(api: Api, owner: Session) -> None:
 def test_truncated_and_corrupt_files_fail(api: Api, owner: Session) -> None:
     data = ui_screenshot()
     truncated = upload_and_analyse(api, owner, data[: len(data) // 2])
-    assert truncated["status"] == "failed" and truncated["error_code"] in ("TRUNCATED_IMAGE", "CORRUPT_IMAGE")
+    assert truncated["status"] == "failed" and truncated["error_code"] in (
+        "TRUNCATED_IMAGE",
+        "CORRUPT_IMAGE",
+    )
     corrupt = bytearray(data)
     middle = len(corrupt) // 2
     corrupt[middle : middle + 64] = b"\xff" * 64
     broken = upload_and_analyse(api, owner, bytes(corrupt))
-    assert broken["status"] == "failed" and broken["error_code"] in ("CORRUPT_IMAGE", "TRUNCATED_IMAGE")
+    assert broken["status"] == "failed" and broken["error_code"] in (
+        "CORRUPT_IMAGE",
+        "TRUNCATED_IMAGE",
+    )
     assert broken["error_message"]
 
 
 def _png_bomb(side: int) -> bytes:
-    """A valid PNG header claiming side×side pixels, with a tiny compressed body."""
+    """A valid PNG header claiming side x side pixels, with a tiny compressed body."""
     import struct
 
     def chunk(kind: bytes, payload: bytes) -> bytes:
-        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+        return (
+            struct.pack(">I", len(payload))
+            + kind
+            + payload
+            + struct.pack(">I", zlib.crc32(kind + payload))
+        )
 
     header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
     row = b"\x00" + b"\x00" * side
     body = zlib.compress(row * 64, 9)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
 
 
 def test_decompression_bomb_fails_without_decoding(api: Api, owner: Session) -> None:
@@ -121,7 +150,9 @@ def test_decompression_bomb_fails_without_decoding(api: Api, owner: Session) -> 
     assert image["error_code"] in ("DECOMPRESSION_BOMB", "TOO_MANY_PIXELS")
 
 
-def test_oversized_object_fails_and_is_removed(api: Api, owner: Session, env: pytest.MonkeyPatch) -> None:
+def test_oversized_object_fails_and_is_removed(
+    api: Api, owner: Session, env: pytest.MonkeyPatch
+) -> None:
     from chalicelib.core.settings import reset_settings
 
     created = announce(api, owner, b"x" * 2000)
@@ -137,7 +168,11 @@ def test_oversized_object_fails_and_is_removed(api: Api, owner: Session, env: py
 
 def test_unknown_key_is_removed_and_nothing_else_changes(api: Api, owner: Session) -> None:
     bucket = get_settings().images_bucket
-    for key in ("uploads/usr_nobody/img_nothing", "uploads/stray.png", f"uploads/{owner.user_id}/img_01abcdefghjkmnpqrstvwxyz0"):
+    for key in (
+        "uploads/usr_nobody/img_nothing",
+        "uploads/stray.png",
+        f"uploads/{owner.user_id}/img_01abcdefghjkmnpqrstvwxyz0",
+    ):
         put_upload(key, ui_screenshot())
     assert drain(api) >= 3
     assert client("s3").list_objects_v2(Bucket=bucket, Prefix="uploads/").get("KeyCount", 0) == 0
@@ -147,7 +182,11 @@ def test_unknown_key_is_removed_and_nothing_else_changes(api: Api, owner: Sessio
 def test_s3_test_event_is_skipped(api: Api) -> None:
     bodies = [json.loads(m["Body"]) for m in pending_messages()]
     assert any(b.get("Event") == "s3:TestEvent" for b in bodies) or bodies == []
-    message = {"MessageId": "t1", "ReceiptHandle": "rh", "Body": json.dumps({"Service": "Amazon S3", "Event": "s3:TestEvent"})}
+    message = {
+        "MessageId": "t1",
+        "ReceiptHandle": "rh",
+        "Body": json.dumps({"Service": "Amazon S3", "Event": "s3:TestEvent"}),
+    }
     from local.analysis_poller import sqs_event
 
     api.client.lambda_.invoke("analyze_upload", sqs_event(message, "arn", "us-east-1"))
@@ -188,11 +227,18 @@ def test_event_for_a_deleted_image_removes_the_object(api: Api, owner: Session) 
     assert api.delete(f"/v1/images/{image_id}", token=owner.access_token).status == 200
     put_upload(created["upload"]["fields"]["key"], ui_screenshot())
     drain(api)
-    assert client("s3").list_objects_v2(Bucket=get_settings().images_bucket, Prefix="uploads/").get("KeyCount", 0) == 0
+    assert (
+        client("s3")
+        .list_objects_v2(Bucket=get_settings().images_bucket, Prefix="uploads/")
+        .get("KeyCount", 0)
+        == 0
+    )
     assert api.get(f"/v1/images/{image_id}", token=owner.access_token).status == 404
 
 
-def test_transient_failure_is_retried_and_never_stuck(api: Api, owner: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_transient_failure_is_retried_and_never_stuck(
+    api: Api, owner: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from chalicelib.services import image_processing
 
     created = announce(api, owner, ui_screenshot())
@@ -205,7 +251,12 @@ def test_transient_failure_is_retried_and_never_stuck(api: Api, owner: Session, 
 
     monkeypatch.setattr(image_processing.analysis, "analyze_decoded", flaky)
     with pytest.raises(MemoryError):
-        api.client.lambda_.invoke("analyze_upload", __import__("local.analysis_poller", fromlist=["sqs_event"]).sqs_event(message, "arn", "us-east-1"))
+        api.client.lambda_.invoke(
+            "analyze_upload",
+            __import__("local.analysis_poller", fromlist=["sqs_event"]).sqs_event(
+                message, "arn", "us-east-1"
+            ),
+        )
     failed = api.get(f"/v1/images/{created['image']['image_id']}", token=owner.access_token).data
     assert failed["status"] == "failed" and failed["error_code"] == "ANALYSIS_ERROR"
     monkeypatch.setattr(image_processing.analysis, "analyze_decoded", real)
@@ -242,11 +293,9 @@ def test_poison_message_ends_in_the_dead_letter_queue(api: Api) -> None:
     for _ in range(4):
         got = sqs.receive_message(QueueUrl=queue_url(), MaxNumberOfMessages=1, VisibilityTimeout=0)
         for m in got.get("Messages", []):
-            if m["Body"] == "not json at all":
-                with pytest.raises(ValueError):
-                    from local.analysis_poller import sqs_event
-
-                    api.client.lambda_.invoke("analyze_upload", sqs_event(m, "arn", "us-east-1"))
+            event = sqs_event(m, "arn", "us-east-1")
+            with pytest.raises(ValueError):
+                api.client.lambda_.invoke("analyze_upload", event)
     sqs.receive_message(QueueUrl=queue_url(), MaxNumberOfMessages=10, VisibilityTimeout=0)
     dead = sqs.receive_message(QueueUrl=queue_url(dead_letter=True), MaxNumberOfMessages=10)
     assert [m["Body"] for m in dead.get("Messages", [])] == ["not json at all"]
