@@ -45,8 +45,32 @@ def _call(
         return err.code, json.loads(err.read())
 
 
+class _Output:
+    """The server's output lines, read as they come (so a test waits for events, not for time)."""
+
+    def __init__(self, lines: queue.Queue[str]) -> None:
+        self._lines = lines
+        self.seen: list[str] = []
+
+    def wait_for(self, text: str, timeout: float = 120) -> str:
+        for line in self.seen:
+            if text in line:
+                return line
+        while True:
+            line = self._lines.get(timeout=timeout)
+            self.seen.append(line)
+            if text in line:
+                return line
+
+
 @contextmanager
 def _server(data_dir: Path, env_extra: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
+    with _running(data_dir, env_extra) as (base, output):
+        yield base, output.seen
+
+
+@contextmanager
+def _running(data_dir: Path, env_extra: dict[str, str]) -> Iterator[tuple[str, _Output]]:
     port, moto_port = _free_port(), _free_port()
     env = (
         {k: v for k, v in os.environ.items() if not k.startswith(("JANUS_", "AWS_"))}
@@ -62,22 +86,18 @@ def _server(data_dir: Path, env_extra: dict[str, str]) -> Iterator[tuple[str, li
         text=True,
     )
     lines: queue.Queue[str] = queue.Queue()
-    seen: list[str] = []
     threading.Thread(
         target=lambda: [lines.put(line) for line in proc.stdout or []], daemon=True
     ).start()
+    output = _Output(lines)
     try:
-        while True:
-            line = lines.get(timeout=60)
-            seen.append(line)
-            if "listening on" in line:
-                break
-        yield f"http://127.0.0.1:{port}", seen
+        output.wait_for("listening on", timeout=90)
+        yield f"http://127.0.0.1:{port}", output
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
         while not lines.empty():
-            seen.append(lines.get())
+            output.seen.append(lines.get())
 
 
 def test_local_server_serves_and_keeps_data_across_restarts(tmp_path: Path) -> None:
@@ -141,3 +161,78 @@ def test_local_server_serves_and_keeps_data_across_restarts(tmp_path: Path) -> N
 def _moto_port_of(out: list[str]) -> str:
     line = next(line for line in out if "listening on" in line)
     return line.split("moto on 127.0.0.1:")[1].split(",")[0]
+
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.mark.skipif(
+    not (CORPUS / "bs-login.png").exists(), reason="../shared/corpus is not present"
+)
+def test_upload_through_presigned_post_is_analysed_end_to_end(tmp_path: Path) -> None:
+    import requests
+
+    data = (CORPUS / "bs-login.png").read_bytes()
+    with _running(tmp_path, {}) as (base, output):
+        status, reg = _call(
+            base,
+            "POST",
+            "/v1/auth/register",
+            {
+                "username": "uploader",
+                "email": "uploader@example.com",
+                "password": "pictures-please-42",
+            },
+        )
+        assert status == 201
+        status, login = _call(
+            base, "POST", "/v1/auth/login", {"login": "uploader", "password": "pictures-please-42"}
+        )
+        token = login["data"]["tokens"]["access_token"]
+        status, created = _call(
+            base,
+            "POST",
+            "/v1/images",
+            {"filename": "bs-login.png", "content_type": "image/png", "size_bytes": len(data)},
+            token=token,
+        )
+        assert status == 201
+        image_id = created["data"]["image"]["image_id"]
+        ticket = created["data"]["upload"]
+        # exactly what a browser form does: the policy fields, then the file, as multipart/form-data
+        upload = requests.post(
+            ticket["url"],
+            data=ticket["fields"],
+            files={"file": ("bs-login.png", data, "image/png")},
+            timeout=30,
+        )
+        assert upload.status_code in (200, 201, 204), upload.text
+        output.wait_for(f'"image_id": "{image_id}"', timeout=180)
+        status, image = _call(base, "GET", f"/v1/images/{image_id}", token=token)
+        assert status == 200 and image["data"]["status"] == "analyzed", image
+        assert image["data"]["metadata"]["width"] == 1280
+        status, analysis = _call(base, "GET", f"/v1/images/{image_id}/analysis", token=token)
+        assert status == 200 and analysis["data"]["palette"][0]["hex"] == "#ffffff"
+        tokens = urllib.request.Request(f"{base}/v1/images/{image_id}/tokens?format=css")
+        tokens.add_header("Authorization", f"Bearer {token}")
+        with urllib.request.urlopen(tokens, timeout=30) as response:  # noqa: S310 (loopback only)
+            assert response.headers["Content-Type"].startswith("text/css")
+            assert ":root" in response.read().decode()
+        thumbnail = requests.get(image["data"]["thumbnail_url"], timeout=30)
+        assert thumbnail.status_code == 200 and thumbnail.content[:2] == b"\xff\xd8"
+        status, _ = _call(base, "DELETE", f"/v1/images/{image_id}", token=token)
+        assert status == 200
+        assert requests.get(image["data"]["original_url"], timeout=30).status_code in (403, 404)
+        import boto3
+
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=f"http://127.0.0.1:{_moto_port_of(output.seen)}",
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+        user_id = reg["data"]["user"]["user_id"]
+        for prefix in ("uploads/", "thumbnails/", "analyses/"):
+            listed = s3.list_objects_v2(Bucket="janus-dev-images", Prefix=f"{prefix}{user_id}/")
+            assert listed.get("KeyCount", 0) == 0, prefix
