@@ -47,7 +47,7 @@ def _call(base: str, method: str, path: str, body: Any = None, token: str | None
     request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 
 
