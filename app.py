@@ -1,5 +1,7 @@
 """Janus API: every route group and event handler, in one screen."""
 
+import os
+
 from chalice import Chalice
 from chalice.app import SQSEvent
 
@@ -18,12 +20,16 @@ app.register_middleware(envelope_chalice_errors, "http")
 fallback.install(app)  # last: JSON 404/405 and CORS preflights for everything above
 
 
-@app.on_sqs_message(queue="janus-analysis", batch_size=1)
+# The trigger's queue is the stage's own (infra/resources.json names it janus-<stage>-analysis);
+# infra/package.py sets JANUS_STAGE while `chalice package` reads this decorator.
+ANALYSIS_QUEUE = f"janus-{os.environ.get('JANUS_STAGE', 'dev')}-analysis"
+
+
+@app.on_sqs_message(queue=ANALYSIS_QUEUE, batch_size=1)
 def analyze_upload(event: SQSEvent) -> None:
     """S3 upload events (and re-analysis requests) → the analysis engine; one message at a time.
 
-    The queue name here is a placeholder: the deployed stack points the event source at its own
-    stage's queue. The engine (numpy, Pillow) is imported here, never by the API function.
+    The engine (numpy, Pillow) is imported here, never by the API function.
     """
     from chalicelib.services.image_processing import handle_message
 

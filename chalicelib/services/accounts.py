@@ -6,7 +6,7 @@ from chalicelib.auth import passwords
 from chalicelib.auth.guards import Principal
 from chalicelib.auth.password_policy import problems
 from chalicelib.auth.tokens import decode_refresh_token
-from chalicelib.core import request_context
+from chalicelib.core import metrics, request_context
 from chalicelib.core.errors import Conflict, Forbidden, Unauthorized, ValidationFailed
 from chalicelib.core.ids import epoch_seconds, new_id, now_iso
 from chalicelib.core.settings import get_settings
@@ -112,6 +112,7 @@ def login(req: LoginRequest) -> AuthResult:
     user_store.touch_login(user, at=now, password_hash=upgraded)
     user = user.model_copy(update={"last_login_at": now})
     record_security_event("login_succeeded", user_id=user.user_id, rehashed=upgraded is not None)
+    metrics.emit("LoginsSucceeded")
     return AuthResult(user=UserPublic.of(user), tokens=start_session(user))
 
 

@@ -21,7 +21,7 @@ from urllib.parse import unquote_plus
 
 from chalicelib import analysis
 from chalicelib.analysis.decode import describe as describe_metadata
-from chalicelib.core import request_context
+from chalicelib.core import metrics, request_context
 from chalicelib.core.ids import epoch_seconds, new_id, now_iso
 from chalicelib.core.settings import get_settings
 from chalicelib.core.structured_logs import get_logger, log_event
@@ -178,6 +178,7 @@ def _process(record: ImageRecord, processing_id: str, *, reanalysis: bool = Fals
             retryable=True,
         )
         _transition_log(record, "image.failed", "ERROR", error_code="ANALYSIS_ERROR")
+        metrics.emit("AnalysesFailed")
         raise
     done = image_store.finish(
         record.image_id, owner_id=record.user_id, processing_id=processing_id, fields=fields
@@ -186,6 +187,8 @@ def _process(record: ImageRecord, processing_id: str, *, reanalysis: bool = Fals
         _discard_if_deleted(record)
         return
     _transition_log(done, "image.analyzed", engine_version=fields["engine_version"])
+    metrics.emit("AnalysesSucceeded")
+    metrics.emit("AnalysisDuration", sum(timer.spans.values()), "Milliseconds")
     log_event(
         _log,
         logging.INFO,
@@ -291,6 +294,7 @@ def _fail(
         _discard_if_deleted(record)
         return
     _transition_log(record, "image.failed", "WARNING", error_code=code)
+    metrics.emit("AnalysesFailed")
     log_event(_log, logging.INFO, "image failed", image_id=record.image_id, error_code=code)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from chalicelib.auth.guards import Principal
 from chalicelib.auth.keys import cursor_key
-from chalicelib.core import request_context
+from chalicelib.core import metrics, request_context
 from chalicelib.core.cursors import decode_cursor, encode_cursor
 from chalicelib.core.errors import AppError, Conflict, NotFound, ValidationFailed
 from chalicelib.core.ids import epoch_seconds, iso, new_id, now_iso, utc_now
@@ -109,6 +109,7 @@ def start_upload(principal: Principal, req: CreateImageRequest) -> ImageCreated:
         expires_in=settings.upload_url_ttl_seconds,
     )
     request_context.add_audit_detail(image_id=image_id, size_bytes=req.size_bytes)
+    metrics.emit("UploadsStarted")
     return ImageCreated(
         image=ImagePublic.of(record),
         upload=UploadTicket(

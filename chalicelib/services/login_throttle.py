@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+from chalicelib.core import metrics
 from chalicelib.core.errors import TooManyRequests
 from chalicelib.core.ids import epoch_seconds
 from chalicelib.core.settings import get_settings
@@ -64,7 +65,9 @@ class LoginAttempt:
         account = rate_limits.increment(self._account_key, expires_at=expires)
         ip = rate_limits.increment(self._ip_key, expires_at=expires)
         record_security_event("login_failed", user_id=user_id, level="WARNING", failures=account)
+        metrics.emit("LoginsFailed")
         if account == policy.account_max_failures or ip == policy.ip_max_failures:
+            metrics.emit("Lockouts")
             record_security_event(
                 "lockout",
                 user_id=user_id,
