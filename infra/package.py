@@ -259,7 +259,7 @@ def _dashboard(stage: str) -> dict[str, Any]:
         _widget(
             "Function errors and throttles",
             [
-                ["AWS/Lambda", m, "FunctionName", "${%s}" % f]
+                ["AWS/Lambda", m, "FunctionName", "${" + f + "}"]
                 for f in FUNCTIONS
                 for m in ("Errors", "Throttles")
             ],
@@ -291,8 +291,8 @@ def _dashboard(stage: str) -> dict[str, Any]:
 
 
 _GATEWAY_ERROR = (
-    '{"success": false, "error": $context.error.messageString, "error_code": "GATEWAY_$context.error.responseType",'
-    ' "request_id": "$context.requestId"}'
+    '{"success": false, "error": $context.error.messageString,'
+    ' "error_code": "GATEWAY_$context.error.responseType", "request_id": "$context.requestId"}'
 )
 
 
