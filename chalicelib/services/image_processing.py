@@ -15,12 +15,11 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
 from chalicelib import analysis
-from chalicelib.analysis.decode import describe as describe_metadata
 from chalicelib.core import metrics, request_context
 from chalicelib.core.ids import epoch_seconds, new_id, now_iso
 from chalicelib.core.settings import get_settings
@@ -242,7 +241,7 @@ def _analyse(
         )
     timer.span("writes", started)
     metadata = {
-        **describe_metadata(meta),
+        **asdict(meta),
         "file_size_bytes": stored.size,
         "sha256": hashlib.sha256(stored.data).hexdigest(),
         "analysed_width": decoded.width,
