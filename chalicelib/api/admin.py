@@ -101,16 +101,7 @@ def reactivate(principal: Principal, user_id: str) -> UserPublic:
     summary="User-action logs, newest first; filter by user, module, level, time",
 )
 def logs(principal: Principal, query: AdminLogQuery) -> Page[UserActionLog]:
-    return audit.list_action_logs(
-        user_id=query.user_id,
-        module=query.module,
-        level=query.level,
-        since=query.since,
-        until=query.until,
-        limit=query.limit,
-        cursor=query.cursor,
-        viewer=principal.user_id,
-    )
+    return audit.list_action_logs(query, user_id=query.user_id, viewer=principal.user_id)
 
 
 @api.route(
@@ -123,13 +114,4 @@ def logs(principal: Principal, query: AdminLogQuery) -> Page[UserActionLog]:
     summary="Security events, newest first; filter by user, type, level, time",
 )
 def security_events(principal: Principal, query: AdminSecurityEventQuery) -> Page[SecurityEvent]:
-    return audit.list_security_events(
-        user_id=query.user_id,
-        event_type=query.event_type,
-        level=query.level,
-        since=query.since,
-        until=query.until,
-        limit=query.limit,
-        cursor=query.cursor,
-        viewer=principal.user_id,
-    )
+    return audit.list_security_events(query, user_id=query.user_id, viewer=principal.user_id)

@@ -53,16 +53,7 @@ def delete_me(principal: Principal, body: DeleteMeRequest) -> None:
     summary="My user-action log, newest first",
 )
 def my_logs(principal: Principal, query: MyLogQuery) -> Page[UserActionLog]:
-    return audit.list_action_logs(
-        user_id=principal.user_id,
-        module=query.module,
-        level=query.level,
-        since=query.since,
-        until=query.until,
-        limit=query.limit,
-        cursor=query.cursor,
-        viewer=principal.user_id,
-    )
+    return audit.list_action_logs(query, user_id=principal.user_id, viewer=principal.user_id)
 
 
 @api.route(
@@ -75,13 +66,4 @@ def my_logs(principal: Principal, query: MyLogQuery) -> Page[UserActionLog]:
     summary="Security events of my account, newest first",
 )
 def my_security_events(principal: Principal, query: MySecurityEventQuery) -> Page[SecurityEvent]:
-    return audit.list_security_events(
-        user_id=principal.user_id,
-        event_type=query.event_type,
-        level=query.level,
-        since=query.since,
-        until=query.until,
-        limit=query.limit,
-        cursor=query.cursor,
-        viewer=principal.user_id,
-    )
+    return audit.list_security_events(query, user_id=principal.user_id, viewer=principal.user_id)

@@ -50,7 +50,9 @@ class SecurityEvent(BaseModel):
     timestamp: str
 
 
-class _TimeRange(ListQuery):
+class TrailQuery(ListQuery):
+    """What every audit-trail listing accepts: a time range, a level, and a page."""
+
     since: datetime | None = Field(None, description="ISO 8601, inclusive")
     until: datetime | None = Field(None, description="ISO 8601, inclusive")
     level: LogLevel | None = None
@@ -66,11 +68,11 @@ class _TimeRange(ListQuery):
         return self
 
 
-class MyLogQuery(_TimeRange):
+class MyLogQuery(TrailQuery):
     module: Annotated[str | None, Field(max_length=64)] = None
 
 
-class MySecurityEventQuery(_TimeRange):
+class MySecurityEventQuery(TrailQuery):
     event_type: SecurityEventType | None = None
 
 

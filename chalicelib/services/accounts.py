@@ -116,6 +116,18 @@ def login(req: LoginRequest) -> AuthResult:
     return AuthResult(user=UserPublic.of(user), tokens=start_session(user))
 
 
+def _reuse_detected(session_id: str, user_id: str) -> Unauthorized:
+    """A refresh token was presented after its successor was issued: end the whole family."""
+    session_store.revoke(session_id, reason="refresh_token_reuse")
+    record_security_event(
+        "refresh_token_reuse", user_id=user_id, level="CRITICAL", session_id=session_id
+    )
+    return Unauthorized(
+        "This refresh token was already used; the session is revoked",
+        error_code="REFRESH_TOKEN_REUSED",
+    )
+
+
 def refresh(req: RefreshRequest) -> TokenPair:
     claims = decode_refresh_token(req.refresh_token)
     ended = Unauthorized("The session has ended; log in again", error_code="SESSION_REVOKED")
@@ -124,17 +136,7 @@ def refresh(req: RefreshRequest) -> TokenPair:
         raise ended
     request_context.set_user(claims.user_id)
     if session.current_jti != claims.jti:
-        session_store.revoke(session.session_id, reason="refresh_token_reuse")
-        record_security_event(
-            "refresh_token_reuse",
-            user_id=claims.user_id,
-            level="CRITICAL",
-            session_id=session.session_id,
-        )
-        raise Unauthorized(
-            "This refresh token was already used; the session is revoked",
-            error_code="REFRESH_TOKEN_REUSED",
-        )
+        raise _reuse_detected(session.session_id, claims.user_id)
     user = user_store.get(claims.user_id)
     if user is None or user.status != "active":
         raise ended
@@ -150,17 +152,7 @@ def refresh(req: RefreshRequest) -> TokenPair:
     )
     if not rotated:
         # Another request rotated this token between our read and our write: a reuse.
-        session_store.revoke(session.session_id, reason="refresh_token_reuse")
-        record_security_event(
-            "refresh_token_reuse",
-            user_id=claims.user_id,
-            level="CRITICAL",
-            session_id=session.session_id,
-        )
-        raise Unauthorized(
-            "This refresh token was already used; the session is revoked",
-            error_code="REFRESH_TOKEN_REUSED",
-        )
+        raise _reuse_detected(session.session_id, claims.user_id)
     return mint_pair(user, session.session_id, new_jti, expires_at)
 
 

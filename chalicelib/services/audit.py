@@ -14,14 +14,17 @@ from typing import Any
 from chalicelib.auth.keys import cursor_key
 from chalicelib.core import request_context
 from chalicelib.core.cursors import decode_cursor, encode_cursor
-from chalicelib.core.ids import epoch_seconds, new_id, now_iso, utc_now
+from chalicelib.core.ids import epoch_seconds, iso, new_id, now_iso, utc_now
 from chalicelib.core.settings import get_settings
 from chalicelib.core.structured_logs import get_logger, log_event
 from chalicelib.models.audit import (
     ANONYMOUS,
     LogLevel,
+    MyLogQuery,
+    MySecurityEventQuery,
     SecurityEvent,
     SecurityEventType,
+    TrailQuery,
     UserActionLog,
 )
 from chalicelib.models.envelope import Page
@@ -137,63 +140,53 @@ def flush() -> None:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z" if moment else None
+    """The sort-key form of a moment: UTC, milliseconds, ``Z``."""
+    return iso(moment) if moment else None
 
 
-def _list(
+def _page(
     table: str,
     *,
-    scope: str,
-    flt: audit_store.TrailFilter,
-    limit: int | None,
-    cursor: str | None,
+    kind: str,
+    query: TrailQuery,
+    kind_filter: str | None,
+    user_id: str | None,
+    viewer: str,
     retention_days: int,
 ) -> tuple[list[dict[str, Any]], str | None, int]:
+    """One page of a trail, newest first; the cursor is bound to ``viewer`` and the filters."""
+    flt = audit_store.TrailFilter(
+        user_id=user_id,
+        kind=kind_filter,
+        level=query.level,
+        since=_iso(query.since),
+        until=_iso(query.until),
+    )
+    scope = f"{kind}|{viewer}|{flt}"
     settings = get_settings()
-    size = min(limit or settings.page_size_default, settings.page_size_max)
+    size = min(query.limit or settings.page_size_default, settings.page_size_max)
     key = cursor_key()
-    start = decode_cursor(cursor, scope=scope, key=key)
     now = utc_now()
     items, position = audit_store.list_trail(
         table,
         flt,
         limit=size,
-        start=start,
+        start=decode_cursor(query.cursor, scope=scope, key=key),
         now_month=now.strftime("%Y-%m"),
         oldest_month=(now - timedelta(days=retention_days + 31)).strftime("%Y-%m"),
     )
     return items, encode_cursor(position, scope=scope, key=key), size
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    from datetime import UTC
-
-    return moment.astimezone(UTC) if moment else None
-
-
-def list_action_logs(
-    *,
-    user_id: str | None,
-    module: str | None,
-    level: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    limit: int | None,
-    cursor: str | None,
-    viewer: str,
-) -> Page[UserActionLog]:
-    """``viewer`` binds the cursor to who asked, so it cannot be replayed by someone else."""
-    flt = audit_store.TrailFilter(
-        user_id=user_id, kind=module, level=level, since=_iso(_utc(since)), until=_iso(_utc(until))
-    )
-    scope = f"logs|{viewer}|{flt}"
+def list_action_logs(query: MyLogQuery, *, user_id: str | None, viewer: str) -> Page[UserActionLog]:
     settings = get_settings()
-    items, next_cursor, size = _list(
+    items, next_cursor, size = _page(
         settings.audit_logs_table,
-        scope=scope,
-        flt=flt,
-        limit=limit,
-        cursor=cursor,
+        kind="logs",
+        query=query,
+        kind_filter=query.module,
+        user_id=user_id,
+        viewer=viewer,
         retention_days=settings.log_retention_days,
     )
     return Page(
@@ -202,31 +195,16 @@ def list_action_logs(
 
 
 def list_security_events(
-    *,
-    user_id: str | None,
-    event_type: str | None,
-    level: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    limit: int | None,
-    cursor: str | None,
-    viewer: str,
+    query: MySecurityEventQuery, *, user_id: str | None, viewer: str
 ) -> Page[SecurityEvent]:
-    flt = audit_store.TrailFilter(
-        user_id=user_id,
-        kind=event_type,
-        level=level,
-        since=_iso(_utc(since)),
-        until=_iso(_utc(until)),
-    )
-    scope = f"security|{viewer}|{flt}"
     settings = get_settings()
-    items, next_cursor, size = _list(
+    items, next_cursor, size = _page(
         settings.security_events_table,
-        scope=scope,
-        flt=flt,
-        limit=limit,
-        cursor=cursor,
+        kind="security",
+        query=query,
+        kind_filter=query.event_type,
+        user_id=user_id,
+        viewer=viewer,
         retention_days=settings.security_event_retention_days,
     )
     return Page(
