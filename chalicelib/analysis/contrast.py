@@ -225,6 +225,37 @@ def measure_region(
     )
 
 
+def pool_same_ink(measured: list[Measured]) -> list[Measured]:
+    """Words set in one colour on one background share their ink.
+
+    In a crisp render, some words of a paragraph never reach full ink (no stem falls on a
+    whole pixel), so their extreme is a light blend. Regions whose estimates lie on the same
+    blend ray from the same background, a little short of one another, take the most extreme
+    colour of the group, which some word did reach.
+    """
+    out = list(measured)
+    by_bg: dict[RGB, list[int]] = {}
+    for i, m in enumerate(measured):
+        by_bg.setdefault(m.bg, []).append(i)
+    for bg, idx in by_bg.items():
+        if len(idx) < 2:
+            continue
+        b = np.array(bg, dtype=np.float64)
+        vecs = np.array([measured[i].fg for i in idx], dtype=np.float64) - b
+        norms = np.sqrt((vecs * vecs).sum(-1))
+        for k, i in enumerate(idx):
+            if norms[k] < 1:
+                continue
+            cos = (vecs @ vecs[k]) / np.maximum(norms * norms[k], 1e-9)
+            same = (cos > 0.999) & (norms >= norms[k]) & (norms <= norms[k] * 1.08)
+            j = int(np.argmax(np.where(same, norms, -1.0)))
+            if j != k and same[j]:
+                fg = measured[idx[j]].fg
+                ratio = float(contrast_ratio(np.array(fg), b))
+                out[i] = replace(measured[i], fg=fg, ratio=ratio)
+    return out
+
+
 def resnap_downscaled(measured: list[Measured], snap: ColourSnapper) -> list[Measured]:
     """Downscaled screenshots (estimated DPR below 1) blur thin strokes so that no pixel
     reaches the ink colour: take the nearest flat colour further along the blend ray."""

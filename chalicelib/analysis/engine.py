@@ -97,16 +97,20 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     """Analyse already decoded pixels (see `analyze_bytes`)."""
     rgb, factor = _working_pixels(decoded.rgb)
     palette = extract_palette(rgb)
-    regions = find_text_regions(rgb, palette.noise)
-    snap = contrast_step.ColourSnapper(palette.modes, palette.noise)
+    # JPEG is lossy even where the flat fills came through exactly: glyph edges ring.
+    noise = max(palette.noise, 1.0) if decoded.metadata.format == "JPEG" else palette.noise
+    regions = find_text_regions(rgb, noise)
+    snap = contrast_step.ColourSnapper(palette.modes, noise)
     measured = [
         m
-        for m in (contrast_step.measure_region(rgb, r, palette.noise, snap) for r in regions)
+        for m in (contrast_step.measure_region(rgb, r, noise, snap) for r in regions)
         if m is not None
     ]
     estimated_dpr = contrast_step.estimate_dpr(measured)
     if estimated_dpr < 0.85:
         measured = contrast_step.resnap_downscaled(measured, snap)
+    elif noise == 0:
+        measured = contrast_step.pool_same_ink(measured)
     work_dpr = dpr / factor if dpr else estimated_dpr
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
