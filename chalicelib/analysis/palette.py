@@ -175,8 +175,9 @@ def extract_palette(
     assigned = np.zeros(uniq.size, dtype=bool)
     min_count = max(2.0, 0.25 * min_fraction * total)
     seeds: list[tuple[npt.NDArray[np.float64], float, float, bool, npt.NDArray[np.float64]]] = []
+    unassigned = float(counts.sum())
     for i in range(uniq.size):
-        if len(seeds) >= _MAX_SEEDS or counts[i] < 2:
+        if len(seeds) >= _MAX_SEEDS or counts[i] < 2 or unassigned < min_count:
             break
         if assigned[i]:
             continue
@@ -184,6 +185,7 @@ def extract_palette(
         members = (d <= _CLUSTER_RADIUS) & ~assigned
         assigned |= members
         n = float(counts[members].sum())
+        unassigned -= n
         if n < min_count:
             continue
         share_of_seed = counts[i] / n
