@@ -295,20 +295,31 @@ def _run_lengths(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
     return np.asarray(ends[1] - starts[1], dtype=np.int64)
 
 
-def estimate_dpr(measured: list[Measured]) -> float:
-    """Device-pixel ratio from the median text size, assuming body text of 16 CSS px."""
+def _plausible_viewport(css_width: float) -> bool:
+    """Phones are 320-440 CSS px wide; tablets and desktop windows 700 px and more."""
+    return 320 <= css_width <= 440 or 700 <= css_width <= 2600
+
+
+def estimate_dpr(measured: list[Measured], image_width: int | None = None) -> float:
+    """Device-pixel ratio of a screenshot, from its text and its width.
+
+    The text says how many image pixels a CSS pixel spans (body text is typically 16 CSS
+    px: the median word size over 16); the width says which ratios give a real
+    viewport (1170 px is a 390 px phone at 3x, not a 585 px window at 2x). A standard ratio
+    is preferred when it is about as consistent with the text as the raw estimate.
+    """
     if not measured:
         return 1.0
-    sizes = np.array([m.font_px for m in measured])
-    weights = np.array([m.region.w for m in measured], dtype=np.float64)
-    order = np.argsort(sizes)
-    cum = np.cumsum(weights[order])
-    median = float(sizes[order][np.searchsorted(cum, cum[-1] / 2)])
-    est = median / _BODY_CSS_PX
-    for std in _STANDARD_DPRS:
-        if abs(est / std - 1) <= 0.2:
-            return std
-    return float(np.clip(round(est, 2), 0.5, 4.0))
+    median = float(np.median([m.font_px for m in measured]))
+    est = float(np.clip(median / _BODY_CSS_PX, 0.5, 4.0))
+    best, best_score = round(est, 2), np.inf
+    for dpr in (*_STANDARD_DPRS, round(est, 2)):
+        score = abs(np.log(dpr / est)) + (0.0 if dpr in _STANDARD_DPRS else 0.2)
+        if image_width and not _plausible_viewport(image_width / dpr):
+            score += 0.3
+        if score < best_score:
+            best, best_score = dpr, score
+    return float(best)
 
 
 def classify_size(size_css: float, bold: bool) -> bool | None:

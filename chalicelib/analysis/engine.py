@@ -106,7 +106,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         for m in (contrast_step.measure_region(rgb, r, noise, snap) for r in regions)
         if m is not None
     ]
-    estimated_dpr = contrast_step.estimate_dpr(measured)
+    estimated_dpr = contrast_step.estimate_dpr(measured, rgb.shape[1])
     if estimated_dpr < 0.85:
         measured = contrast_step.resnap_downscaled(measured, snap)
     elif noise == 0:

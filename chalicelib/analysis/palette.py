@@ -67,7 +67,11 @@ def _sample(rgb: RGBArray) -> tuple[RGBArray, RGBArray, RGBArray]:
 
 def _channel_diff(a: RGBArray, b: RGBArray) -> npt.NDArray[np.uint8]:
     """Largest per-channel absolute difference, in uint8 (max - min avoids widening)."""
-    return np.asarray((np.maximum(a, b) - np.minimum(a, b)).max(axis=-1), dtype=np.uint8)
+    out = np.zeros(a.shape[:2], dtype=np.uint8)
+    for c in range(3):  # per channel: a reduction over the last axis of a strided view is slow
+        ac, bc = a[..., c], b[..., c]
+        np.maximum(out, np.maximum(ac, bc) - np.minimum(ac, bc), out=out)
+    return out
 
 
 def _estimate_noise(diff_r: npt.NDArray[np.int16]) -> float:

@@ -66,8 +66,33 @@ def _is_outline(comp: npt.NDArray[np.bool_]) -> bool:
     return True
 
 
+# Above this size, words are first searched for at half resolution: large screenshots are
+# mostly high-DPR captures whose glyphs stay well above the detection limit when halved.
+HALF_RES_MIN_PIXELS = 2_500_000
+_HALF_RES_MIN_WORD_HEIGHT = 9
+
+
 def find_text_regions(rgb: RGBArray, noise: float = 0.0) -> list[TextRegion]:
-    """Boxes (x, y, w, h) of text lines in the image, in reading order."""
+    """Boxes (x, y, w, h) of words in the image, in reading order."""
+    h, w = rgb.shape[:2]
+    if h * w >= HALF_RES_MIN_PIXELS:
+        half = _find_words(rgb[::2, ::2], noise)
+        heights = [r.h for r in half]
+        if heights and float(np.median(heights)) >= _HALF_RES_MIN_WORD_HEIGHT:
+            # Back to full resolution, one pixel of margin for the halving.
+            return [
+                TextRegion(
+                    max(0, 2 * r.x - 1),
+                    max(0, 2 * r.y - 1),
+                    min(w, 2 * (r.x + r.w) + 1) - max(0, 2 * r.x - 1),
+                    min(h, 2 * (r.y + r.h) + 1) - max(0, 2 * r.y - 1),
+                )
+                for r in half
+            ]
+    return _find_words(rgb, noise)
+
+
+def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     height = rgb.shape[0]
     edges = edge_mask(rgb, noise)
     labels, n = ndimage.label(edges, structure=_EIGHT)
