@@ -113,6 +113,8 @@ class ColourSnapper:
     def __init__(self, modes: list[PaletteColour], noise: float, blurred: bool = False) -> None:
         self.noise = noise
         self.blurred = blurred
+        if noise > 0:  # with noise, never-flat modes are ringing artefacts, not colours
+            modes = [m for m in modes if m.flatness >= 0.15]
         self.rgb = np.array([m.rgb for m in modes], dtype=np.float64).reshape(-1, 3)
         self.lab = srgb_to_cielab(self.rgb) if len(modes) else np.zeros((0, 3))
         self.limit = 0.0 if noise == 0 else 3.0 + 0.5 * noise
@@ -172,7 +174,7 @@ class ColourSnapper:
         resid = np.sqrt(np.maximum((u * u).sum() - beta * beta * vv, 0.0))
         dy = np.abs(y_m - y_est)
         tol_y = 6.0 + 2.0 * self.noise
-        ok = (dy <= tol_y) & (resid <= 6.0 + self.noise) & (beta >= 0.2) & (beta <= 1.2)
+        ok = (dy <= tol_y) & (resid <= 8.0 + 2.0 * self.noise) & (beta >= 0.2) & (beta <= 1.2)
         ok &= np.abs(y_m - y_bg) > 2 * tol_y
         if not ok.any():
             return None
