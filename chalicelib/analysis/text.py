@@ -104,7 +104,7 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     ).reshape(-1, 4)
     hs = box[:, 1] - box[:, 0]
     ws = box[:, 3] - box[:, 2]
-    sizes = np.bincount(labels.ravel(), minlength=n + 1)[1:]
+    sizes = np.bincount(labels[edges], minlength=n + 1)[1:]
     max_glyph = max(24, min(int(0.25 * height), 320))
     ok = (hs >= 3) & (sizes >= 4) & (hs <= max_glyph)
     ok &= ~((ws > 6 * hs) & (hs <= 4))  # horizontal rules and borders
