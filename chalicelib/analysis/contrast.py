@@ -211,10 +211,9 @@ def measure_region(
     ink = dist2 >= 0.25 * dmax2
     if ink.mean() > 0.6:  # a filled shape (button, bar, badge without text), not glyphs
         return None
-    if noise == 0:
-        strong = dist2 >= 0.81 * dmax2
-    else:  # noise: the top 15 % of the ink, robust to ringing overshoot and to blends
-        strong = dist2 >= np.quantile(dist2[ink], 0.85)
+    # Crisp: the pixels within 10 % of the extreme. Noisy: the top 15 % of the ink, robust
+    # to ringing overshoot and to blends.
+    strong = dist2 >= (0.81 * dmax2 if noise == 0 else np.quantile(dist2[ink], 0.85))
     strong_px = inner[strong]
     fg = _mode_rgb(strong_px).astype(np.float64) if noise == 0 else np.median(strong_px, axis=0)
     bg_rgb = snap(bg)
@@ -229,11 +228,8 @@ def measure_region(
     band = float(band_rows.sum())
     # No ascenders sticking out of the band: capitals or digits, so the band is the cap height.
     font_px = band / _CAP_HEIGHT if full <= 1.2 * band else band / _X_HEIGHT
-    band_ink = ink[band_rows]
-    starts = np.count_nonzero(band_ink[:, 1:] & ~band_ink[:, :-1]) + np.count_nonzero(
-        band_ink[:, 0]
-    )
-    stem = np.count_nonzero(band_ink) / starts if starts else 1.0  # mean horizontal run
+    runs = _run_lengths(ink[band_rows])
+    stem = float(np.median(runs)) if runs.size else 1.0
     return Measured(
         region=region,
         fg=fg_rgb,
@@ -286,6 +282,18 @@ def resnap_downscaled(measured: list[Measured], snap: ColourSnapper) -> list[Mea
         out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
     snap.blurred = False
     return out
+
+
+def _run_lengths(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    """Lengths of horizontal runs of True in each row."""
+    if mask.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    d = np.diff(padded, axis=1)
+    starts = np.nonzero(d == 1)
+    ends = np.nonzero(d == -1)
+    return np.asarray(ends[1] - starts[1], dtype=np.int64)
 
 
 def _plausible_viewport(css_width: float) -> bool:
