@@ -173,7 +173,8 @@ class ColourSnapper:
         beta = np.where(vv > 1e-6, (v @ u) / np.maximum(vv, 1e-6), 1.0)
         resid = np.sqrt(np.maximum((u * u).sum() - beta * beta * vv, 0.0))
         dy = np.abs(y_m - y_est)
-        tol_y = 6.0 + 2.0 * self.noise
+        # Subsampled chroma also drags luma a little where the chroma step is large.
+        tol_y = 6.0 + 2.0 * self.noise + 0.1 * np.sqrt(vv)
         ok = (dy <= tol_y) & (resid <= 8.0 + 2.0 * self.noise) & (beta >= 0.2) & (beta <= 1.2)
         ok &= np.abs(y_m - y_bg) > 2 * tol_y
         if not ok.any():

@@ -97,8 +97,8 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     """Analyse already decoded pixels (see `analyze_bytes`)."""
     rgb, factor = _working_pixels(decoded.rgb)
     palette = extract_palette(rgb)
-    # JPEG is lossy even where the flat fills came through exactly: glyph edges ring.
-    noise = max(palette.noise, 1.0) if decoded.metadata.format == "JPEG" else palette.noise
+    # Lossy files ring at glyph edges even where the flat fills came through exactly.
+    noise = max(palette.noise, 1.0) if decoded.lossy else palette.noise
     regions = find_text_regions(rgb, noise)
     snap = contrast_step.ColourSnapper(palette.modes, noise)
     measured = [
