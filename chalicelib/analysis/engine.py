@@ -194,10 +194,8 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         token_palette.append(
             {"hex": e.hex, "fraction": e.fraction, "role": e.role, "contrast": text_on}
         )
-    sizes = sorted({round(f.font_size_px) for f in out_findings if f.font_size_px > 0})
-    tokens = build_tokens(
-        token_palette, [float(s) for s in sizes[:8]], engine_version=ENGINE_VERSION
-    )
+    sizes = [f.font_size_px for f in out_findings if f.font_size_px > 0]
+    tokens = build_tokens(token_palette, sizes, engine_version=ENGINE_VERSION)
     meta = decoded.metadata
     image = ImageInfo(
         width=decoded.width,
