@@ -51,7 +51,7 @@ def type_scale(sizes_css_px: list[float]) -> dict[str, float]:
     """
     counts: dict[int, int] = {}
     for px in sizes_css_px:
-        key = int(round(px))
+        key = round(px)
         step = next((k for k in counts if abs(k - key) <= 1), key)
         counts[step] = counts.get(step, 0) + 1
     steps = sorted(k for k, n in counts.items() if n >= 2 and k >= 8)
