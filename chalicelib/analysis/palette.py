@@ -139,6 +139,8 @@ def extract_palette(
     rgb: RGBArray, *, min_fraction: float = 0.002, max_colours: int = 24
 ) -> Palette:
     """Find the design colours of an sRGB image, largest first."""
+    if min(rgb.shape[:2]) < 2:  # a single row or column: give every pixel a neighbour
+        rgb = np.pad(rgb, ((0, 1), (0, 1), (0, 0)), mode="edge")
     base, right, down = _sample(rgb)
     total = base.shape[0] * base.shape[1]
     if total == 0:

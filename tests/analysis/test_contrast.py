@@ -158,3 +158,12 @@ def test_dpr_estimate_uses_text_size_and_viewport_width() -> None:
     # a downscaled screenshot: fractional ratio from the text
     assert estimate_dpr([_measured(9.6)] * 5, 768) == pytest.approx(0.6, abs=0.02)
     assert estimate_dpr([], 1000) == 1.0
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 2), (1, 300), (300, 1)])
+def test_degenerate_images_are_analysed(
+    encode: Callable[..., bytes], size: tuple[int, int]
+) -> None:
+    result = analyze_bytes(encode(Image.new("RGB", size, (10, 20, 30))))
+    assert [p.hex for p in result.palette] == ["#0a141e"]
+    assert result.contrast.findings == []
