@@ -11,8 +11,6 @@ import contextlib
 import io
 import warnings
 from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -264,17 +262,3 @@ def make_thumbnail(rgb: RGBArray, max_side: int = 512, *, quality: int = 85) -> 
     buf = io.BytesIO()
     im.save(buf, format="JPEG", quality=quality, optimize=True)
     return buf.getvalue()
-
-
-def describe(meta: ImageMetadata) -> dict[str, Any]:
-    """Metadata as a JSON-ready dict (for the upload handler's record)."""
-    return {
-        "width": meta.width,
-        "height": meta.height,
-        "format": meta.format,
-        "mode": meta.mode,
-        "has_icc_profile": meta.has_icc_profile,
-        "exif_orientation": meta.exif_orientation,
-        "frame_count": meta.frame_count,
-        "has_alpha": meta.has_alpha,
-    }

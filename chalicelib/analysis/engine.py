@@ -80,8 +80,8 @@ def _roles(colours: list[tuple[PaletteColour, bool]]) -> list[Role | None]:
         chroma = float(oklab_to_oklch(srgb_to_oklab(np.array(c.rgb, dtype=np.float64)))[1])
         if i == 0:
             roles.append("background")
-        elif c.fraction >= 0.03 and c.flatness >= 0.5:
-            roles.append("surface")
+        elif c.fraction >= 0.03 and c.flatness >= 0.5 and (chroma < 0.06 or c.fraction >= 0.15):
+            roles.append("surface")  # large neutral fills, or a dominant coloured band
         elif as_text:
             roles.append("text")
         elif chroma >= 0.06:
