@@ -11,6 +11,7 @@ import contextlib
 import io
 import warnings
 from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
