@@ -175,7 +175,7 @@ class ColourSnapper:
         dy = np.abs(y_m - y_est)
         # Subsampled chroma also drags luma a little where the chroma step is large.
         tol_y = 6.0 + 2.0 * self.noise + 0.1 * np.sqrt(vv)
-        ok = (dy <= tol_y) & (resid <= 8.0 + 2.0 * self.noise) & (beta >= 0.2) & (beta <= 1.2)
+        ok = (dy <= tol_y) & (resid <= 8.0 + 2.0 * self.noise) & (beta >= 0.35) & (beta <= 1.2)
         ok &= np.abs(y_m - y_bg) > 2 * tol_y
         if not ok.any():
             return None
