@@ -10,6 +10,7 @@ stem width; sizes too close to the WCAG large-text boundary are reported as unkn
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -71,7 +72,22 @@ class Finding:
     ink_pixels: int
 
 
+_LINEAR = [
+    (c / 255 / 12.92) if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4
+    for c in range(256)
+]
+
+
+def ratio_of(fg: RGB, bg: RGB) -> float:
+    """WCAG 2.x contrast ratio of two 8-bit colours (scalar fast path of contrast_ratio)."""
+    la = 0.2126 * _LINEAR[fg[0]] + 0.7152 * _LINEAR[fg[1]] + 0.0722 * _LINEAR[fg[2]]
+    lb = 0.2126 * _LINEAR[bg[0]] + 0.7152 * _LINEAR[bg[1]] + 0.0722 * _LINEAR[bg[2]]
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
 def _mode_rgb(pixels: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
+    if bool((pixels == pixels[0]).all()):  # the common case: one flat colour
+        return np.asarray(pixels[0], dtype=np.int16)
     keys = (
         (pixels[:, 0].astype(np.int32) << 16)
         | (pixels[:, 1].astype(np.int32) << 8)
@@ -97,6 +113,8 @@ class ColourSnapper:
     def __init__(self, modes: list[PaletteColour], noise: float, blurred: bool = False) -> None:
         self.noise = noise
         self.blurred = blurred
+        if noise > 0:  # with noise, never-flat modes are ringing artefacts, not colours
+            modes = [m for m in modes if m.flatness >= 0.15]
         self.rgb = np.array([m.rgb for m in modes], dtype=np.float64).reshape(-1, 3)
         self.lab = srgb_to_cielab(self.rgb) if len(modes) else np.zeros((0, 3))
         self.limit = 0.0 if noise == 0 else 3.0 + 0.5 * noise
@@ -155,8 +173,9 @@ class ColourSnapper:
         beta = np.where(vv > 1e-6, (v @ u) / np.maximum(vv, 1e-6), 1.0)
         resid = np.sqrt(np.maximum((u * u).sum() - beta * beta * vv, 0.0))
         dy = np.abs(y_m - y_est)
-        tol_y = 6.0 + 2.0 * self.noise
-        ok = (dy <= tol_y) & (resid <= 6.0 + self.noise) & (beta >= 0.2) & (beta <= 1.2)
+        # Subsampled chroma also drags luma a little where the chroma step is large.
+        tol_y = 6.0 + 2.0 * self.noise + 0.1 * np.sqrt(vv)
+        ok = (dy <= tol_y) & (resid <= 8.0 + 2.0 * self.noise) & (beta >= 0.35) & (beta <= 1.2)
         ok &= np.abs(y_m - y_bg) > 2 * tol_y
         if not ok.any():
             return None
@@ -185,23 +204,22 @@ def measure_region(
         if near.shape[0]:
             bg = np.median(near, axis=0)
     inner = crop[region.y - y0 : region.y - y0 + region.h, region.x - x0 : region.x - x0 + region.w]
-    diff = inner.astype(np.float64) - bg
-    dist = np.sqrt((diff * diff).sum(-1))
-    dmax = float(dist.max(initial=0.0))
-    if dmax < 12.0:
+    diff = inner.astype(np.int32) - bg.astype(np.int32) if noise == 0 else inner - bg
+    dist2 = (diff * diff).sum(-1)  # squared distances: every threshold below is on squares
+    dmax2 = float(dist2.max(initial=0))
+    if dmax2 < 144.0:
         return None
-    ink = dist >= 0.5 * dmax
+    ink = dist2 >= 0.25 * dmax2
     if ink.mean() > 0.6:  # a filled shape (button, bar, badge without text), not glyphs
         return None
-    if noise == 0:
-        strong = dist >= 0.9 * dmax
-    else:  # noise: the top 15 % of the ink, robust to ringing overshoot and to blends
-        strong = dist >= np.quantile(dist[ink], 0.85)
+    # Crisp: the pixels within 10 % of the extreme. Noisy: the top 15 % of the ink, robust
+    # to ringing overshoot and to blends.
+    strong = dist2 >= (0.81 * dmax2 if noise == 0 else np.quantile(dist2[ink], 0.85))
     strong_px = inner[strong]
     fg = _mode_rgb(strong_px).astype(np.float64) if noise == 0 else np.median(strong_px, axis=0)
     bg_rgb = snap(bg)
     fg_rgb = snap.ink(fg, np.array(bg_rgb, dtype=np.float64))
-    ratio = float(contrast_ratio(np.array(fg_rgb), np.array(bg_rgb)))
+    ratio = ratio_of(fg_rgb, bg_rgb)
 
     # Glyph geometry: the dense band of the row profile is the x-height (or cap height).
     prof = ink.sum(axis=1).astype(np.float64)
@@ -225,6 +243,36 @@ def measure_region(
     )
 
 
+def pool_same_ink(measured: list[Measured]) -> list[Measured]:
+    """Words set in one colour on one background share their ink.
+
+    In a crisp render, some words of a paragraph never reach full ink (no stem falls on a
+    whole pixel), so their extreme is a light blend. Regions whose estimates lie on the same
+    blend ray from the same background, a little short of one another, take the most extreme
+    colour of the group, which some word did reach.
+    """
+    out = list(measured)
+    by_bg: dict[RGB, list[int]] = {}
+    for i, m in enumerate(measured):
+        by_bg.setdefault(m.bg, []).append(i)
+    for bg, idx in by_bg.items():
+        if len(idx) < 2:
+            continue
+        b = np.array(bg, dtype=np.float64)
+        vecs = np.array([measured[i].fg for i in idx], dtype=np.float64) - b
+        norms = np.sqrt((vecs * vecs).sum(-1))
+        for k, i in enumerate(idx):
+            if norms[k] < 1:
+                continue
+            cos = (vecs @ vecs[k]) / np.maximum(norms * norms[k], 1e-9)
+            same = (cos > 0.999) & (norms >= norms[k]) & (norms <= norms[k] * 1.08)
+            j = int(np.argmax(np.where(same, norms, -1.0)))
+            if j != k and same[j]:
+                fg = measured[idx[j]].fg
+                out[i] = replace(measured[i], fg=fg, ratio=ratio_of(fg, bg))
+    return out
+
+
 def resnap_downscaled(measured: list[Measured], snap: ColourSnapper) -> list[Measured]:
     """Downscaled screenshots (estimated DPR below 1) blur thin strokes so that no pixel
     reaches the ink colour: take the nearest flat colour further along the blend ray."""
@@ -232,8 +280,7 @@ def resnap_downscaled(measured: list[Measured], snap: ColourSnapper) -> list[Mea
     out = []
     for m in measured:
         fg = snap.ink(np.array(m.fg_estimate), np.array(m.bg, dtype=np.float64))
-        ratio = float(contrast_ratio(np.array(fg), np.array(m.bg)))
-        out.append(replace(m, fg=fg, ratio=ratio))
+        out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
     snap.blurred = False
     return out
 
@@ -250,20 +297,31 @@ def _run_lengths(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
     return np.asarray(ends[1] - starts[1], dtype=np.int64)
 
 
-def estimate_dpr(measured: list[Measured]) -> float:
-    """Device-pixel ratio from the median text size, assuming body text of 16 CSS px."""
+def _plausible_viewport(css_width: float) -> bool:
+    """Phones are 320-440 CSS px wide; tablets and desktop windows 700 px and more."""
+    return 320 <= css_width <= 440 or 700 <= css_width <= 2600
+
+
+def estimate_dpr(measured: list[Measured], image_width: int | None = None) -> float:
+    """Device-pixel ratio of a screenshot, from its text and its width.
+
+    The text says how many image pixels a CSS pixel spans (body text is typically 16 CSS
+    px: the median word size over 16); the width says which ratios give a real
+    viewport (1170 px is a 390 px phone at 3x, not a 585 px window at 2x). A standard ratio
+    is preferred when it is about as consistent with the text as the raw estimate.
+    """
     if not measured:
         return 1.0
-    sizes = np.array([m.font_px for m in measured])
-    weights = np.array([m.region.w for m in measured], dtype=np.float64)
-    order = np.argsort(sizes)
-    cum = np.cumsum(weights[order])
-    median = float(sizes[order][np.searchsorted(cum, cum[-1] / 2)])
-    est = median / _BODY_CSS_PX
-    for std in _STANDARD_DPRS:
-        if abs(est / std - 1) <= 0.2:
-            return std
-    return float(np.clip(round(est, 2), 0.5, 4.0))
+    median = float(np.median([m.font_px for m in measured]))
+    est = float(np.clip(median / _BODY_CSS_PX, 0.5, 4.0))
+    best, best_score = round(est, 2), np.inf
+    for dpr in (*_STANDARD_DPRS, round(est, 2)):
+        score = abs(np.log(dpr / est)) + (0.0 if dpr in _STANDARD_DPRS else 0.2)
+        if image_width and not _plausible_viewport(image_width / dpr):
+            score += 0.3
+        if score < best_score:
+            best, best_score = dpr, score
+    return float(best)
 
 
 def classify_size(size_css: float, bold: bool) -> bool | None:
@@ -275,6 +333,7 @@ def classify_size(size_css: float, bold: bool) -> bool | None:
     return rel > 0
 
 
+@functools.lru_cache(maxsize=1024)
 def suggest_passing_colour(fg: RGB, bg: RGB, target: float) -> RGB | None:
     """Nearest colour to `fg` with the same OKLCH hue that reaches `target` on `bg`.
 

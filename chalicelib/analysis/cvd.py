@@ -18,8 +18,10 @@ from .colour import delta_e_2000, linear_to_srgb, srgb_to_cielab, srgb_to_linear
 
 RGB = tuple[int, int, int]
 
-DISTINCT_DE = 10.0
-CONFUSABLE_DE = 5.0
+# CIEDE2000: 20 is clearly different at a glance; below 10 two small UI marks (status dots,
+# chart series, link vs text) are hard to tell apart without another cue.
+DISTINCT_DE = 20.0
+CONFUSABLE_DE = 10.0
 PARTIAL_SEVERITY = 0.6
 
 _FULL = {

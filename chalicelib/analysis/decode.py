@@ -11,7 +11,6 @@ import contextlib
 import io
 import warnings
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -74,6 +73,7 @@ class DecodedImage:
     metadata: ImageMetadata
     colour_managed: bool  # an embedded profile was converted to sRGB
     alpha_composited: bool  # transparent pixels were composited over white
+    lossy: bool = False  # JPEG or lossy WebP: edges ring and chroma is subsampled
 
     @property
     def width(self) -> int:
@@ -235,7 +235,25 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Decode
             im = im.convert("RGB")
         rgb = np.ascontiguousarray(np.asarray(im))
         composited = False
-    return DecodedImage(rgb=rgb, metadata=meta, colour_managed=managed, alpha_composited=composited)
+    return DecodedImage(
+        rgb=rgb,
+        metadata=meta,
+        colour_managed=managed,
+        alpha_composited=composited,
+        lossy=_is_lossy(meta.format, data),
+    )
+
+
+def _is_lossy(fmt: str, data: bytes) -> bool:
+    """JPEG always; WebP when its bitstream is VP8 (lossy) rather than VP8L (lossless)."""
+    if fmt == "JPEG":
+        return True
+    if fmt == "WEBP":
+        head = data[12:4096]
+        lossy_at = head.find(b"VP8 ")
+        lossless_at = head.find(b"VP8L")
+        return lossy_at >= 0 and (lossless_at < 0 or lossy_at < lossless_at)
+    return False
 
 
 def make_thumbnail(rgb: RGBArray, max_side: int = 512, *, quality: int = 85) -> bytes:
@@ -245,17 +263,3 @@ def make_thumbnail(rgb: RGBArray, max_side: int = 512, *, quality: int = 85) -> 
     buf = io.BytesIO()
     im.save(buf, format="JPEG", quality=quality, optimize=True)
     return buf.getvalue()
-
-
-def describe(meta: ImageMetadata) -> dict[str, Any]:
-    """Metadata as a JSON-ready dict (for the upload handler's record)."""
-    return {
-        "width": meta.width,
-        "height": meta.height,
-        "format": meta.format,
-        "mode": meta.mode,
-        "has_icc_profile": meta.has_icc_profile,
-        "exif_orientation": meta.exif_orientation,
-        "frame_count": meta.frame_count,
-        "has_alpha": meta.has_alpha,
-    }

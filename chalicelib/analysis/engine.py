@@ -80,8 +80,8 @@ def _roles(colours: list[tuple[PaletteColour, bool]]) -> list[Role | None]:
         chroma = float(oklab_to_oklch(srgb_to_oklab(np.array(c.rgb, dtype=np.float64)))[1])
         if i == 0:
             roles.append("background")
-        elif c.fraction >= 0.03 and c.flatness >= 0.5:
-            roles.append("surface")
+        elif c.fraction >= 0.03 and c.flatness >= 0.5 and (chroma < 0.06 or c.fraction >= 0.15):
+            roles.append("surface")  # large neutral fills, or a dominant coloured band
         elif as_text:
             roles.append("text")
         elif chroma >= 0.06:
@@ -97,16 +97,20 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     """Analyse already decoded pixels (see `analyze_bytes`)."""
     rgb, factor = _working_pixels(decoded.rgb)
     palette = extract_palette(rgb)
-    regions = find_text_regions(rgb, palette.noise)
-    snap = contrast_step.ColourSnapper(palette.modes, palette.noise)
+    # Lossy files ring at glyph edges even where the flat fills came through exactly.
+    noise = max(palette.noise, 1.0) if decoded.lossy else palette.noise
+    regions = find_text_regions(rgb, noise)
+    snap = contrast_step.ColourSnapper(palette.modes, noise)
     measured = [
         m
-        for m in (contrast_step.measure_region(rgb, r, palette.noise, snap) for r in regions)
+        for m in (contrast_step.measure_region(rgb, r, noise, snap) for r in regions)
         if m is not None
     ]
-    estimated_dpr = contrast_step.estimate_dpr(measured)
+    estimated_dpr = contrast_step.estimate_dpr(measured, rgb.shape[1])
     if estimated_dpr < 0.85:
         measured = contrast_step.resnap_downscaled(measured, snap)
+    elif noise == 0:
+        measured = contrast_step.pool_same_ink(measured)
     work_dpr = dpr / factor if dpr else estimated_dpr
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
@@ -190,10 +194,8 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         token_palette.append(
             {"hex": e.hex, "fraction": e.fraction, "role": e.role, "contrast": text_on}
         )
-    sizes = sorted({round(f.font_size_px) for f in out_findings if f.font_size_px > 0})
-    tokens = build_tokens(
-        token_palette, [float(s) for s in sizes[:8]], engine_version=ENGINE_VERSION
-    )
+    sizes = [f.font_size_px for f in out_findings if f.font_size_px > 0]
+    tokens = build_tokens(token_palette, sizes, engine_version=ENGINE_VERSION)
     meta = decoded.metadata
     image = ImageInfo(
         width=decoded.width,

@@ -45,15 +45,33 @@ class Palette:
     modes: list[PaletteColour] = field(default_factory=list)
 
 
-def _sample(
-    rgb: RGBArray,
-) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+def _packed(rgb: RGBArray) -> npt.NDArray[np.int32]:
+    """Pixels as 24-bit integer keys, so equality and counting work on one array."""
+    return np.asarray(
+        (rgb[..., 0].astype(np.int32) << 16)
+        | (rgb[..., 1].astype(np.int32) << 8)
+        | rgb[..., 2].astype(np.int32),
+        dtype=np.int32,
+    )
+
+
+def _sample(rgb: RGBArray) -> tuple[RGBArray, RGBArray, RGBArray]:
+    """A regular grid of pixels with each one's right and lower full-resolution neighbours."""
     h, w = rgb.shape[:2]
     step = max(1, int(np.sqrt(h * w / _TARGET_SAMPLES)))
-    base = rgb[0 : h - 1 : step, 0 : w - 1 : step].astype(np.int16)
-    right = rgb[0 : h - 1 : step, 1:w:step].astype(np.int16)
-    down = rgb[1:h:step, 0 : w - 1 : step].astype(np.int16)
+    base = rgb[0 : h - 1 : step, 0 : w - 1 : step]
+    right = rgb[0 : h - 1 : step, 1:w:step]
+    down = rgb[1:h:step, 0 : w - 1 : step]
     return base, right, down
+
+
+def _channel_diff(a: RGBArray, b: RGBArray) -> npt.NDArray[np.uint8]:
+    """Largest per-channel absolute difference, in uint8 (max - min avoids widening)."""
+    out = np.zeros(a.shape[:2], dtype=np.uint8)
+    for c in range(3):  # per channel: a reduction over the last axis of a strided view is slow
+        ac, bc = a[..., c], b[..., c]
+        np.maximum(out, np.maximum(ac, bc) - np.minimum(ac, bc), out=out)
+    return out
 
 
 def _estimate_noise(diff_r: npt.NDArray[np.int16]) -> float:
@@ -63,11 +81,6 @@ def _estimate_noise(diff_r: npt.NDArray[np.int16]) -> float:
     if nonzero_share < 0.05:
         return 0.0
     return float(np.median(small))
-
-
-def _pack(c: npt.NDArray[np.int16]) -> npt.NDArray[np.int32]:
-    c32 = c.astype(np.int32)
-    return np.asarray((c32[..., 0] << 16) | (c32[..., 1] << 8) | c32[..., 2], dtype=np.int32)
 
 
 def _unpack(k: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
@@ -126,28 +139,38 @@ def extract_palette(
     rgb: RGBArray, *, min_fraction: float = 0.002, max_colours: int = 24
 ) -> Palette:
     """Find the design colours of an sRGB image, largest first."""
+    if min(rgb.shape[:2]) < 2:  # a single row or column: give every pixel a neighbour
+        rgb = np.pad(rgb, ((0, 1), (0, 1), (0, 0)), mode="edge")
     base, right, down = _sample(rgb)
     total = base.shape[0] * base.shape[1]
-    diff_r = np.abs(base - right).max(axis=-1)
-    diff_d = np.abs(base - down).max(axis=-1)
-    noise = _estimate_noise(diff_r)
-    tol = 0 if noise == 0 else int(min(8, round(2.5 * noise)))
-    flat_r = diff_r <= tol
-    flat_d = diff_d <= tol
+    if total == 0:
+        return Palette(colours=[], kind="flat", noise=0.0, modes=[])
+    keys_all = _packed(base)
+    # Noise is estimated on every fourth sampled row: it is a global property of the file.
+    noise = _estimate_noise(_channel_diff(base[::4], right[::4]).astype(np.int16))
+    if noise == 0:
+        flat_r = keys_all == _packed(right)
+        flat_d = keys_all == _packed(down)
+    else:
+        tol = int(min(8, round(2.5 * noise)))
+        flat_r = _channel_diff(base, right) <= tol
+        flat_d = _channel_diff(base, down) <= tol
     flat_or = flat_r | flat_d
-    flat_and = flat_r & flat_d
-    flat_share = float(flat_or.mean()) if total else 0.0
-    if total == 0 or flat_share < _PHOTO_FLAT_SHARE:
-        colours = _kmeans_palette(base)
+    flat_share = float(flat_or.mean())
+    if flat_share < _PHOTO_FLAT_SHARE:
+        colours = _kmeans_palette(base.astype(np.int16))
         return Palette(
             colours=colours[:max_colours], kind="photographic", noise=noise, modes=colours
         )
 
-    keys = _pack(base[flat_or])
-    uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    and_counts = np.bincount(
-        inverse, weights=flat_and[flat_or].astype(np.float64), minlength=uniq.size
-    )
+    keys = np.sort(keys_all[flat_or])
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    uniq = keys[starts]
+    counts = np.diff(np.append(starts, keys.size))
+    and_keys = np.sort(keys_all[flat_r & flat_d])
+    and_counts = (
+        np.searchsorted(and_keys, uniq, side="right") - np.searchsorted(and_keys, uniq, side="left")
+    ).astype(np.float64)
     order = np.argsort(-counts, kind="stable")
     uniq, counts, and_counts = uniq[order], counts[order], and_counts[order]
     # Only codes that repeat can seed or join a design colour; singletons are noise or blends.
@@ -158,8 +181,9 @@ def extract_palette(
     assigned = np.zeros(uniq.size, dtype=bool)
     min_count = max(2.0, 0.25 * min_fraction * total)
     seeds: list[tuple[npt.NDArray[np.float64], float, float, bool, npt.NDArray[np.float64]]] = []
+    unassigned = float(counts.sum())
     for i in range(uniq.size):
-        if len(seeds) >= _MAX_SEEDS or counts[i] < 2:
+        if len(seeds) >= _MAX_SEEDS or counts[i] < 2 or unassigned < min_count:
             break
         if assigned[i]:
             continue
@@ -167,6 +191,7 @@ def extract_palette(
         members = (d <= _CLUSTER_RADIUS) & ~assigned
         assigned |= members
         n = float(counts[members].sum())
+        unassigned -= n
         if n < min_count:
             continue
         share_of_seed = counts[i] / n
@@ -214,7 +239,7 @@ def extract_palette(
 
     covered = sum(m[3] for m in merged) / total
     if covered < 0.5:  # smooth content: no flat fills carry the image
-        colours = _kmeans_palette(base)
+        colours = _kmeans_palette(base.astype(np.int16))
         return Palette(
             colours=colours[:max_colours], kind="photographic", noise=noise, modes=colours
         )

@@ -24,8 +24,6 @@ class TextRegion:
     y: int
     w: int
     h: int
-    glyph_height: float  # median height of the glyph components in the line (px)
-    glyphs: int
 
 
 def edge_mask(rgb: RGBArray, noise: float) -> npt.NDArray[np.bool_]:
@@ -56,85 +54,91 @@ def _is_outline(comp: npt.NDArray[np.bool_]) -> bool:
     its box, while glyphs and words cross their interior.
     """
     h, w = comp.shape
-    total = int(comp.sum())
+    total = int(np.count_nonzero(comp))
     if w >= 16 and h >= 10 and total:
-        interior = int(comp[3:-3, 3:-3].sum())
+        interior = int(np.count_nonzero(comp[3:-3, 3:-3]))
         if interior <= 0.08 * total:
             return True
-    side_cover = min(
-        comp[:2].any(0).mean(),
-        comp[-2:].any(0).mean(),
-        comp[:, :2].any(1).mean(),
-        comp[:, -2:].any(1).mean(),
-    )
-    return bool(side_cover > 0.85)
+    # Cheapest side first; most glyphs fail at once.
+    for side in (comp[:, :2].any(1), comp[:2].any(0), comp[-2:].any(0), comp[:, -2:].any(1)):
+        if np.count_nonzero(side) <= 0.85 * side.size:
+            return False
+    return True
+
+
+# Above this size, words are first searched for at half resolution: large screenshots are
+# mostly high-DPR captures whose glyphs stay well above the detection limit when halved.
+HALF_RES_MIN_PIXELS = 2_500_000
+_HALF_RES_MIN_WORD_HEIGHT = 9
 
 
 def find_text_regions(rgb: RGBArray, noise: float = 0.0) -> list[TextRegion]:
-    """Boxes (x, y, w, h) of text lines in the image, in reading order."""
+    """Boxes (x, y, w, h) of words in the image, in reading order."""
+    h, w = rgb.shape[:2]
+    if h * w >= HALF_RES_MIN_PIXELS:
+        half = _find_words(rgb[::2, ::2], noise)
+        heights = [r.h for r in half]
+        if heights and float(np.median(heights)) >= _HALF_RES_MIN_WORD_HEIGHT:
+            # Back to full resolution, one pixel of margin for the halving.
+            return [
+                TextRegion(
+                    max(0, 2 * r.x - 1),
+                    max(0, 2 * r.y - 1),
+                    min(w, 2 * (r.x + r.w) + 1) - max(0, 2 * r.x - 1),
+                    min(h, 2 * (r.y + r.h) + 1) - max(0, 2 * r.y - 1),
+                )
+                for r in half
+            ]
+    return _find_words(rgb, noise)
+
+
+def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     height = rgb.shape[0]
     edges = edge_mask(rgb, noise)
     labels, n = ndimage.label(edges, structure=_EIGHT)
     if n == 0:
         return []
     slices = ndimage.find_objects(labels)
-    sizes = np.bincount(labels.ravel(), minlength=n + 1)
-    keep = np.zeros(n + 1, dtype=bool)
-    heights = np.zeros(n + 1, dtype=np.float64)
+    box = np.array(
+        [(sl[0].start, sl[0].stop, sl[1].start, sl[1].stop) for sl in slices], dtype=np.int64
+    ).reshape(-1, 4)
+    hs = box[:, 1] - box[:, 0]
+    ws = box[:, 3] - box[:, 2]
+    sizes = np.bincount(labels[edges], minlength=n + 1)[1:]
     max_glyph = max(24, min(int(0.25 * height), 320))
-    for i, sl in enumerate(slices, start=1):
-        if sl is None:
-            continue
-        h = sl[0].stop - sl[0].start
-        w = sl[1].stop - sl[1].start
-        if h < 3 or sizes[i] < 4:
-            continue
-        if h > max_glyph:
-            continue
-        if w > 6 * h and h <= 4:  # horizontal rule, underline-free border
-            continue
-        if w <= 4 and h > 40:  # vertical rule
-            continue
-        if h >= 10 and w >= 10 and _is_outline(labels[sl] == i):
-            continue
-        if w > 12 * h and h > 6:  # a long band: photo edge, progress bar
-            continue
-        keep[i] = True
-        heights[i] = h
-    if not keep.any():
+    ok = (hs >= 3) & (sizes >= 4) & (hs <= max_glyph)
+    ok &= ~((ws > 6 * hs) & (hs <= 4))  # horizontal rules and borders
+    ok &= ~((ws <= 4) & (hs > 40))  # vertical rules
+    ok &= ~((ws > 12 * hs) & (hs > 6))  # long bands: photo edges, progress bars
+    for i in np.flatnonzero(ok & (hs >= 10) & (ws >= 10)):
+        if _is_outline(labels[slices[i]] == i + 1):
+            ok[i] = False
+    if not ok.any():
         return []
+    keep = np.concatenate(([False], ok))
     glyph = keep[labels]
-    med_h = float(np.median(heights[keep]))
+    med_h = float(np.median(hs[ok]))
     # Join letters into words, not words into lines: a page's text elements are often single
     # words (labels, cells, nav links) and a finding must fall inside the element it reports.
     # Edges are two pixels wider than ink, so a word space of small text is a 1-2 px edge gap.
     size = max(2, round(0.12 * med_h))
     grown = ndimage.maximum_filter1d(glyph, size=size, axis=1)
-    line_labels, _m = ndimage.label(grown, structure=_EIGHT)
+    line_labels, m = ndimage.label(grown, structure=_EIGHT)
+    # Exact ink boxes of each word: its label restricted to glyph pixels.
+    ink_slices = ndimage.find_objects(np.where(glyph, line_labels, 0), max_label=m)
     regions: list[TextRegion] = []
-    for j, sl in enumerate(ndimage.find_objects(line_labels), start=1):
+    for sl in ink_slices:
         if sl is None:
             continue
-        inside = glyph[sl] & (line_labels[sl] == j)
-        rows = np.nonzero(inside.any(axis=1))[0]
-        cols = np.nonzero(inside.any(axis=0))[0]
-        if rows.size == 0:
-            continue
-        y0 = sl[0].start + int(rows[0])
-        y1 = sl[0].start + int(rows[-1]) + 1
-        x0 = sl[1].start + int(cols[0])
-        x1 = sl[1].start + int(cols[-1]) + 1
+        y0, y1, x0, x1 = sl[0].start, sl[0].stop, sl[1].start, sl[1].stop
         h = y1 - y0
         w = x1 - x0
         if h < max(5, 0.4 * med_h) or w < 2:
             continue
         if w < 0.25 * h and h > 2.5 * med_h:  # a box side or rule, not a line of text
             continue
-        comp_ids = np.unique(labels[sl][inside])
-        comp_ids = comp_ids[comp_ids > 0]
-        if w <= 6 and h > 3.5 * w and comp_ids.size == 1:  # a piece of a box side
+        if w <= 6 and h > 3.5 * w:  # a sliver: a piece of a box side, not a word
             continue
-        gh = float(np.median(heights[comp_ids])) if comp_ids.size else float(h)
-        regions.append(TextRegion(x0, y0, w, h, gh, int(comp_ids.size)))
+        regions.append(TextRegion(int(x0), int(y0), int(w), int(h)))
     regions.sort(key=lambda r: (r.y, r.x))
     return regions

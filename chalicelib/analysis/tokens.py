@@ -43,6 +43,31 @@ def _hue_family(hue: float) -> str:
     return "red"
 
 
+def type_scale(sizes_css_px: list[float]) -> dict[str, float]:
+    """Name the distinct text sizes of a page on a t-shirt scale around its most used size.
+
+    `sizes_css_px` has one entry per text region; sizes within 1 px are one step, and steps
+    used by a single region are dropped as noise (an icon or a badge, not a type size).
+    """
+    counts: dict[int, int] = {}
+    for px in sizes_css_px:
+        key = round(px)
+        step = next((k for k in counts if abs(k - key) <= 1), key)
+        counts[step] = counts.get(step, 0) + 1
+    steps = sorted(k for k, n in counts.items() if n >= 2 and k >= 8)
+    if not steps:
+        return {}
+    base = max(steps, key=lambda k: (counts[k], -k))
+    below = [k for k in steps if k < base]
+    above = [k for k in steps if k > base]
+    names: dict[str, float] = {"base": float(base)}
+    for i, k in enumerate(reversed(below)):
+        names[("sm", "xs", "2xs", "3xs")[min(i, 3)] if i < 4 else f"{i - 1}xs"] = float(k)
+    for i, k in enumerate(above):
+        names["lg" if i == 0 else "xl" if i == 1 else f"{i}xl"] = float(k)
+    return names
+
+
 def _srgb_value(hex_value: str) -> dict[str, Any]:
     r, g, b = from_hex(hex_value)
     return {
@@ -108,8 +133,8 @@ def build_tokens(
         doc["semantic"] = semantic
     if text_sizes_css_px:
         sizes: dict[str, Any] = {"$type": "dimension"}
-        for i, px in enumerate(sorted(set(text_sizes_css_px))):
-            sizes[f"size-{i + 1}"] = {"$type": "dimension", "$value": {"value": px, "unit": "px"}}
+        for name, px in type_scale(text_sizes_css_px).items():
+            sizes[name] = {"$type": "dimension", "$value": {"value": px, "unit": "px"}}
         doc["font-size"] = sizes
     return doc
 
@@ -140,7 +165,7 @@ def _plain(doc: dict[str, Any], token: dict[str, Any]) -> str:
     if isinstance(value, dict) and "hex" in value:
         return str(value["hex"])
     if isinstance(value, dict) and "unit" in value:
-        return f"{value['value']}{value['unit']}"
+        return f"{value['value']:g}{value['unit']}"
     return str(value)
 
 
@@ -153,7 +178,7 @@ def to_legacy(doc: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict) and "hex" in value:
             token["$value"] = value["hex"]
         elif isinstance(value, dict) and "unit" in value:
-            token["$value"] = f"{value['value']}{value['unit']}"
+            token["$value"] = f"{value['value']:g}{value['unit']}"
     return out
 
 

@@ -10,7 +10,14 @@ from PIL import Image
 
 from chalicelib.analysis import analyze_bytes
 from chalicelib.analysis.colour import contrast_ratio, delta_e_2000, srgb_to_cielab
-from chalicelib.analysis.contrast import classify_size, pair_matrix, suggest_passing_colour
+from chalicelib.analysis.contrast import (
+    Measured,
+    classify_size,
+    estimate_dpr,
+    pair_matrix,
+    suggest_passing_colour,
+)
+from chalicelib.analysis.text import TextRegion
 
 Card = Callable[..., tuple[Image.Image, tuple[int, int, int, int]]]
 
@@ -128,3 +135,35 @@ def test_blank_image_has_no_findings(encode: Callable[..., bytes]) -> None:
     assert result.contrast.findings == []
     assert [p.hex for p in result.palette] == ["#f0f0f0"]
     assert np.isclose(result.palette[0].fraction, 1.0, atol=0.02)
+
+
+def _measured(font_px: float) -> Measured:
+    return Measured(
+        region=TextRegion(0, 0, 40, 12),
+        fg=(0, 0, 0),
+        bg=(255, 255, 255),
+        ratio=21.0,
+        font_px=font_px,
+        stem_ratio=0.09,
+        ink_pixels=100,
+        fg_estimate=(0.0, 0.0, 0.0),
+    )
+
+
+def test_dpr_estimate_uses_text_size_and_viewport_width() -> None:
+    assert estimate_dpr([_measured(16)] * 5, 1280) == 1.0
+    assert estimate_dpr([_measured(32)] * 5, 2560) == 2.0
+    # 1170 px: a 390 px phone at 3x, even though its text alone suggests about 2x
+    assert estimate_dpr([_measured(40)] * 5, 1170) == 3.0
+    # a downscaled screenshot: fractional ratio from the text
+    assert estimate_dpr([_measured(9.6)] * 5, 768) == pytest.approx(0.6, abs=0.02)
+    assert estimate_dpr([], 1000) == 1.0
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 2), (1, 300), (300, 1)])
+def test_degenerate_images_are_analysed(
+    encode: Callable[..., bytes], size: tuple[int, int]
+) -> None:
+    result = analyze_bytes(encode(Image.new("RGB", size, (10, 20, 30))))
+    assert [p.hex for p in result.palette] == ["#0a141e"]
+    assert result.contrast.findings == []

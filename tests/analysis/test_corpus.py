@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from analysis_quality import run
+import analysis_quality
 
 
 @pytest.fixture(scope="module")
-def scores(request: pytest.FixtureRequest) -> dict[str, Any]:
+def scores() -> Iterator[dict[str, Any]]:
     corpus = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
     if not corpus.is_dir():
         pytest.skip(f"shared corpus not found at {corpus.resolve()}")
-    return run(corpus.resolve())
+    # The fast peers only: Pylette and ColorThief are compared in the benchmark itself.
+    peers = {k: analysis_quality.PEERS[k] for k in ("exact-histogram", "pillow-fastoctree")}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(analysis_quality, "PEERS", peers)
+        yield analysis_quality.run(corpus.resolve())
 
 
 def test_palette_on_pages(scores: dict[str, Any]) -> None:

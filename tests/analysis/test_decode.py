@@ -204,3 +204,11 @@ def test_thumbnail_is_a_small_jpeg(encode: Callable[..., bytes]) -> None:
     thumb = Image.open(io.BytesIO(make_thumbnail(decoded.rgb, 256)))
     assert thumb.format == "JPEG"
     assert max(thumb.size) == 256
+
+
+def test_lossy_formats_are_flagged(encode: Callable[..., bytes]) -> None:
+    im = _flat()
+    assert decode_image(encode(im, "JPEG")).lossy
+    assert decode_image(encode(im, "WEBP", quality=80)).lossy
+    assert not decode_image(encode(im, "WEBP", lossless=True)).lossy
+    assert not decode_image(encode(im, "PNG")).lossy

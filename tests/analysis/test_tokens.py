@@ -120,7 +120,7 @@ PALETTE = [
 
 @pytest.fixture
 def doc() -> dict[str, Any]:
-    return build_tokens(PALETTE, [14.0, 16.0, 24.0], engine_version="test")
+    return build_tokens(PALETTE, [14.0, 16.0, 16.2, 16.0, 24.0, 24.0, 14.0], engine_version="test")
 
 
 def _resolve_all(d: dict[str, Any]) -> None:
@@ -153,7 +153,9 @@ def test_legacy_form_uses_hex_strings(doc: dict[str, Any]) -> None:
     legacy = to_legacy(doc)
     assert legacy["color"]["neutral"]["0"]["$value"] == "#ffffff"
     assert doc["color"]["neutral"]["0"]["$value"]["hex"] == "#ffffff"  # original untouched
-    assert legacy["font-size"]["size-1"]["$value"] == "14.0px"
+    assert legacy["font-size"]["sm"]["$value"] == "14px"
+    assert legacy["font-size"]["base"]["$value"] == "16px"
+    assert legacy["font-size"]["lg"]["$value"] == "24px"
 
 
 def test_css_scss_and_tailwind_exports(doc: dict[str, Any]) -> None:
@@ -248,3 +250,11 @@ def test_style_dictionary_builds_our_tokens_into_css(doc: dict[str, Any], tmp_pa
         "--semantic-background: var(--color-neutral-0)" in css
         or "--semantic-background: #ffffff" in css
     )
+
+
+def test_type_scale_names_sizes_around_the_most_used() -> None:
+    from chalicelib.analysis.tokens import type_scale
+
+    scale = type_scale([16, 16, 16.4, 14, 14, 12, 12, 20, 20, 32, 32, 40])
+    assert scale == {"base": 16.0, "sm": 14.0, "xs": 12.0, "lg": 20.0, "xl": 32.0}
+    assert type_scale([16]) == {}
