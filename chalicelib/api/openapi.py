@@ -96,7 +96,24 @@ def _schemas() -> tuple[dict[tuple[Any, str], dict[str, Any]], dict[str, Any]]:
             wanted.append((_success_model(spec), "serialization"))
     unique = list(dict.fromkeys(wanted))
     refs, top = models_json_schema(unique, ref_template=REF)
-    return {(model, mode): ref for (model, mode), ref in refs.items()}, top.get("$defs", {})
+    defs = top.get("$defs", {})
+    for schema in defs.values():
+        for prop in schema.get("properties", {}).values():
+            _drop_impossible_default(prop)
+    return {(model, mode): ref for (model, mode), ref in refs.items()}, defs
+
+
+def _drop_impossible_default(prop: dict[str, Any]) -> None:
+    """A field that may be left out but not sent as null has the Python default ``None``; in
+    the contract it simply has no default (``null`` is not one of its values)."""
+    if "default" in prop and prop["default"] is None and not _allows_null(prop):
+        del prop["default"]
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    if schema.get("type") == "null" or "$ref" in schema:
+        return schema.get("type") == "null"
+    return any(_allows_null(option) for option in schema.get("anyOf", []))
 
 
 def _parameters(spec: EndpointSpec) -> list[dict[str, Any]]:
