@@ -27,6 +27,7 @@ api = Endpoints("auth")
     response=AuthResult,
     status=201,
     errors=(409, 422),
+    rate_limit="auth",
     summary="Create an account and start a session",
 )
 def register(body: RegisterRequest) -> AuthResult:
@@ -40,6 +41,7 @@ def register(body: RegisterRequest) -> AuthResult:
     body=LoginRequest,
     response=AuthResult,
     errors=(401, 403, 429),
+    rate_limit="auth",
     summary="Log in with username or email",
 )
 def login(body: LoginRequest) -> AuthResult:
@@ -53,6 +55,7 @@ def login(body: LoginRequest) -> AuthResult:
     body=RefreshRequest,
     response=TokenPair,
     errors=(401,),
+    rate_limit="auth",
     summary="Trade a refresh token for a new pair (the old one stops working)",
 )
 def refresh(body: RefreshRequest) -> TokenPair:

@@ -28,9 +28,10 @@ from chalicelib.auth.guards import Access, authenticate, authorize
 from chalicelib.core import request_context
 from chalicelib.core.errors import AppError
 from chalicelib.core.structured_logs import get_logger, log_event
-from chalicelib.services import audit
+from chalicelib.services import audit, rate_limiting
 
 API_PREFIX = "/v1"
+DEFAULT_RATE_LIMIT = rate_limiting.DEFAULT
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _log = get_logger("api")
 
@@ -51,6 +52,8 @@ class EndpointSpec:
     errors: tuple[int, ...] = ()
     internal: bool = False
     content_types: tuple[str, ...] = ("application/json",)
+    produces: tuple[str, ...] = ()
+    rate_limit: str | None = None
 
 
 ENDPOINTS: list[EndpointSpec] = []
@@ -86,6 +89,8 @@ class Endpoints:
         errors: tuple[int, ...] = (),
         internal: bool = False,
         content_types: tuple[str, ...] = ("application/json",),
+        produces: tuple[str, ...] = (),
+        rate_limit: str | None = DEFAULT_RATE_LIMIT,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(handler: Callable[..., Any]) -> Callable[..., Any]:
             spec = EndpointSpec(
@@ -103,6 +108,8 @@ class Endpoints:
                 errors=errors,
                 internal=internal,
                 content_types=content_types,
+                produces=produces,
+                rate_limit=rate_limiting.policy_for(method, internal, rate_limit),
             )
             ENDPOINTS.append(spec)
             view = _make_view(spec, handler, self.blueprint)
@@ -167,8 +174,12 @@ def _run(
     request_id = ctx.request_id if ctx else None
     try:
         kwargs: dict[str, Any] = {k: v for k, v in path_params.items() if k in accepted}
+        if spec.rate_limit and ctx is not None:
+            rate_limiting.count_client(spec.rate_limit, ctx.client_ip)
         if spec.access is not Access.PUBLIC:
             principal = authenticate(request.headers.get("authorization"))
+            if spec.rate_limit:
+                rate_limiting.count_user(spec.rate_limit, principal.user_id)
             authorize(principal, spec.access)
             if "principal" in accepted:
                 kwargs["principal"] = principal

@@ -131,6 +131,7 @@ def get_analysis(principal: Principal, image_id: str) -> dict[str, Any]:
     access=Access.USER,
     query=TokensQuery,
     errors=(404, 409),
+    produces=("application/json", "text/css", "text/x-scss", "application/javascript"),
     summary="The design tokens as a file: dtcg, legacy, css, scss or tailwind",
 )
 def get_tokens(principal: Principal, image_id: str, query: TokensQuery) -> Response:

@@ -48,8 +48,30 @@ def parse_body(model: type[M], raw: bytes | None) -> M:
         raise ValidationFailed(
             "The request body must be a JSON object", details={"body": ["must be an object"]}
         )
-    return _validate(model, data, root="body")
+    _require_unicode(data, root="body")
+    # JSON bodies are validated strictly: the types are the documented ones (no "1" or 1 for
+    # true, no "10" for 10), so what the contract says is exactly what the server accepts.
+    try:
+        return model.model_validate_json(json.dumps(data), strict=True)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "The request body is invalid", details=validation_details(exc, root="body")
+        ) from None
+
+
+def _require_unicode(data: Any, *, root: str) -> None:
+    """JSON may escape lone UTF-16 surrogates (``"\\ud800"``); no text of ours may hold one
+    (DynamoDB, logs and every client would choke on it), so such a request is refused up front."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationFailed(
+            f"The request {root} contains text that is not valid Unicode",
+            details={root: ["contains an unpaired surrogate (\\ud800-\\udfff)"]},
+        ) from None
 
 
 def parse_query(model: type[M], params: dict[str, str] | None) -> M:
-    return _validate(model, dict(params or {}), root="query")
+    data = dict(params or {})
+    _require_unicode(data, root="query")
+    return _validate(model, data, root="query")

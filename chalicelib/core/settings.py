@@ -109,6 +109,25 @@ class Settings(BaseModel):
             raise ValueError("page_size_default exceeds page_size_max")
         return self
 
+    # Request rate limits (services/rate_limiting.py): fixed windows, per user and per client IP.
+    rate_limit_window_seconds: int = Field(60, ge=1, le=3600)
+    rate_limit_user_writes: int = Field(120, ge=1, description="writes per user per window")
+    rate_limit_ip_writes: int = Field(600, ge=1, description="writes per client IP per window")
+    rate_limit_ip_auth: int = Field(
+        30, ge=1, description="register/login/refresh calls per client IP per window"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rate_limits_per_stage(cls, values: Any) -> Any:
+        """The test stage's requests all come from one client: limits out of the way there
+        (the limiter's own tests set them low)."""
+        if isinstance(values, dict) and values.get("stage") == "test":
+            values = dict(values)
+            for name in ("rate_limit_user_writes", "rate_limit_ip_writes", "rate_limit_ip_auth"):
+                values.setdefault(name, 1_000_000)
+        return values
+
 
 def _stage_defaults(stage: str) -> dict[str, Any]:
     prefix = f"janus-{stage}"

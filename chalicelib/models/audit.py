@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -50,6 +50,10 @@ class SecurityEvent(BaseModel):
     timestamp: str
 
 
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9998, 12, 31, tzinfo=UTC)
+
+
 class TrailQuery(ListQuery):
     """What every audit-trail listing accepts: a time range, a level, and a page."""
 
@@ -63,13 +67,15 @@ class TrailQuery(ListQuery):
             value = getattr(self, name)
             if value is not None and value.tzinfo is None:
                 raise ValueError(f"{name} needs a time zone, e.g. 2026-01-31T00:00:00Z")
+            if value is not None and not _EARLIEST <= value <= _LATEST:
+                raise ValueError(f"{name} must lie between 1970 and 9998")
         if self.since and self.until and self.since > self.until:
             raise ValueError("since is after until")
         return self
 
 
 class MyLogQuery(TrailQuery):
-    module: Annotated[str | None, Field(max_length=64)] = None
+    module: Annotated[str | None, Field(min_length=1, max_length=64)] = None
 
 
 class MySecurityEventQuery(TrailQuery):
@@ -77,8 +83,8 @@ class MySecurityEventQuery(TrailQuery):
 
 
 class AdminLogQuery(MyLogQuery):
-    user_id: Annotated[str | None, Field(max_length=64)] = None
+    user_id: Annotated[str | None, Field(min_length=1, max_length=64)] = None
 
 
 class AdminSecurityEventQuery(MySecurityEventQuery):
-    user_id: Annotated[str | None, Field(max_length=64)] = None
+    user_id: Annotated[str | None, Field(min_length=1, max_length=64)] = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -17,14 +17,14 @@ class Pagination(BaseModel):
 
 
 class SuccessEnvelope(BaseModel, Generic[T]):
-    success: bool = True
+    success: Literal[True]
     data: T
     message: str | None = None
     timestamp: str
 
 
 class PageEnvelope(BaseModel, Generic[T]):
-    success: bool = True
+    success: Literal[True]
     data: list[T]
     pagination: Pagination
     message: str | None = None
@@ -32,7 +32,7 @@ class PageEnvelope(BaseModel, Generic[T]):
 
 
 class ErrorEnvelope(BaseModel):
-    success: bool = False
+    success: Literal[False]
     error: str
     error_code: str
     status_code: int

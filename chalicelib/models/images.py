@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from chalicelib.models.users import ListQuery, Strict
+from chalicelib.models.users import ListQuery, Strict, not_null
 
 ImageStatus = Literal["awaiting_upload", "processing", "queued", "analyzed", "failed"]
 ContentType = Literal["image/png", "image/jpeg", "image/webp", "image/gif"]
@@ -104,7 +105,10 @@ class CreateImageRequest(Strict):
 
 class UpdateImageRequest(Strict):
     title: Annotated[str | None, Field(max_length=200)] = None
-    tags: Annotated[list[Tag] | None, Field(max_length=20)] = None
+    # may be left out, not null (send [] to remove every tag)
+    tags: Annotated[list[Tag], Field(max_length=20)] | SkipJsonSchema[None] = None
+
+    _not_null = field_validator("tags")(not_null)
 
     @model_validator(mode="after")
     def _not_empty(self) -> UpdateImageRequest:
@@ -131,7 +135,7 @@ class ImageCreated(BaseModel):
 
 class ImageListQuery(ListQuery):
     status: ImageStatus | None = None
-    tag: Annotated[str | None, Field(max_length=40)] = None
+    tag: Annotated[str | None, Field(min_length=1, max_length=40)] = None
 
 
 class AdminImageListQuery(ImageListQuery):

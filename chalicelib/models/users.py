@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
+T = TypeVar("T")
 Role = Literal["user", "admin"]
 AdminLevel = Literal["moderator", "superadmin"]
 UserStatus = Literal["active", "deactivated"]
@@ -36,6 +38,13 @@ Username = Annotated[
 ]
 DisplayName = Annotated[str, Field(min_length=1, max_length=100)]
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+def not_null(value: T) -> T:
+    """For optional fields that may be left out but have no null value."""
+    if value is None:
+        raise ValueError("may be left out, but not null")
+    return value
 
 
 class Strict(BaseModel):
@@ -125,9 +134,12 @@ class AuthResult(BaseModel):
 
 
 class UpdateMeRequest(Strict):
-    username: Username | None = None
-    email: Email | None = None
+    # Username and email may be left out but not sent as null (an account always has both).
+    username: Username | SkipJsonSchema[None] = None
+    email: Email | SkipJsonSchema[None] = None
     display_name: DisplayName | None = None
+
+    _not_null = field_validator("username", "email")(not_null)
 
     @model_validator(mode="after")
     def _not_empty(self) -> UpdateMeRequest:
@@ -141,9 +153,11 @@ class DeleteMeRequest(Strict):
 
 
 class AdminUpdateUserRequest(Strict):
-    role: Role | None = None
+    role: Role | SkipJsonSchema[None] = None  # may be left out, not null: every user has one
     admin_level: AdminLevel | None = None
     display_name: DisplayName | None = None
+
+    _not_null = field_validator("role")(not_null)
 
     @model_validator(mode="after")
     def _consistent(self) -> AdminUpdateUserRequest:

@@ -30,6 +30,7 @@ from chalicelib.store import images as image_store
 from chalicelib.store import objects
 
 _log = get_logger("analysis")
+MIN_SIDE_PIXELS = 2
 
 _MESSAGES = {
     "UNSUPPORTED_FORMAT": "This file is not a PNG, JPEG, WebP or GIF image.",
@@ -217,6 +218,14 @@ def _analyse(
             raise _Failure(
                 "FORMAT_MISMATCH",
                 f"The file is a {meta.format} image but was declared as {record.content_type}.",
+            )
+        if min(meta.width, meta.height) < MIN_SIDE_PIXELS:
+            # the engine's palette step needs at least two rows and columns (a 1-pixel-wide
+            # image raised IndexError, which made the message retry until the dead-letter queue)
+            raise _Failure(
+                "IMAGE_TOO_SMALL",
+                f"The image is {meta.width}x{meta.height} pixels; at least "
+                f"{MIN_SIDE_PIXELS}x{MIN_SIDE_PIXELS} are needed to analyse it.",
             )
         decoded = analysis.decode_image(stored.data, max_pixels=settings.analysis_max_pixels)
     except analysis.ImageDecodeError as exc:

@@ -83,7 +83,9 @@ def read_capped(key: str, *, max_bytes: int, etag: str | None = None) -> StoredO
         response = _s3().get_object(**params)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
-        if code in ("NoSuchKey", "404", "PreconditionFailed", "412", "InvalidRange"):
+        if code == "InvalidRange":  # S3's answer to any range on an empty object
+            return _empty_object(key, etag)
+        if code in ("NoSuchKey", "404", "PreconditionFailed", "412"):
             raise ObjectMissing(code) from exc
         raise
     total = response.get("ContentRange", "").rpartition("/")[2]
@@ -92,6 +94,25 @@ def read_capped(key: str, *, max_bytes: int, etag: str | None = None) -> StoredO
         etag=str(response.get("ETag", "")).strip('"'),
         size=int(total) if total.isdigit() else int(response.get("ContentLength", 0)),
         content_type=str(response.get("ContentType", "")),
+    )
+
+
+def _empty_object(key: str, etag: str | None) -> StoredObject:
+    """An existing zero-byte object (so it fails as empty, not as missing), else ObjectMissing."""
+    params: dict[str, Any] = {"Bucket": _bucket(), "Key": key}
+    if etag:
+        params["IfMatch"] = etag
+    try:
+        head = _s3().head_object(**params)
+    except ClientError as exc:
+        raise ObjectMissing(exc.response.get("Error", {}).get("Code", "")) from exc
+    if int(head.get("ContentLength", 0)) != 0:
+        raise ObjectMissing("InvalidRange")
+    return StoredObject(
+        data=b"",
+        etag=str(head.get("ETag", "")).strip('"'),
+        size=0,
+        content_type=str(head.get("ContentType", "")),
     )
 
 

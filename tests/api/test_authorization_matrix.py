@@ -18,6 +18,8 @@ PUBLIC_ROUTES = {
     ("/v1/auth/register", "POST"),
     ("/v1/auth/login", "POST"),
     ("/v1/auth/refresh", "POST"),
+    ("/v1/openapi.json", "GET"),
+    ("/v1/docs", "GET"),
 }
 
 

@@ -127,3 +127,100 @@ def test_deactivated_and_deleted_users_tokens_stop_at_once(api: Api) -> None:
     api.delete(f"/v1/admin/users/{gone.user_id}", token=boss.access_token)
     assert _me(api, gone.access_token) == 401
     assert api.post("/v1/auth/refresh", {"refresh_token": gone.refresh_token}).status == 401
+
+
+# --- added with the attack suites of issue 6 ------------------------------------------------
+
+
+def test_token_issued_in_the_future_is_rejected(api: Api, session: Session) -> None:
+    claims = _claims(session.access_token)
+    claims["iat"] = int(time.time()) + 3600
+    claims["nbf"] = claims["iat"]
+    assert _me(api, jwt.encode(claims, TEST_SECRET, algorithm="HS256")) == 401
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        "a",
+        "a.b",
+        "a.b.c",
+        "....",
+        "eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln",  # payload is not JSON
+        "eyJhbGciOiJIUzI1NiJ9.W10.c2ln",  # payload is a JSON array
+        "x" * 20_000,
+        "\u00e9t\u00e9.\u00e9t\u00e9.\u00e9t\u00e9",
+    ],
+)
+def test_malformed_tokens_are_401_not_500(api: Api, token: str) -> None:
+    reply = api.get("/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert reply.status == 401, reply.body
+    assert reply.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_wrong_schemes_and_places_are_not_accepted(api: Api, session: Session) -> None:
+    for header in (f"Basic {session.access_token}", f"Token {session.access_token}", "Bearer"):
+        assert api.get("/v1/auth/me", headers={"Authorization": header}).status == 401, header
+    # a token in the query string or a cookie is not a credential here
+    assert api.get(f"/v1/auth/me?access_token={session.access_token}").status == 401
+    cookie = {"Cookie": f"access_token={session.access_token}"}
+    assert api.get("/v1/auth/me", headers=cookie).status == 401
+
+
+def test_logged_out_tokens_are_revoked_at_once(api: Api) -> None:
+    who = api.register()
+    other = api.login(who.user["username"])
+    assert api.post("/v1/auth/logout", {}, token=who.access_token).status == 200
+    assert _me(api, who.access_token) == 401
+    assert api.post("/v1/auth/refresh", {"refresh_token": who.refresh_token}).status == 401
+    assert _me(api, other.access_token) == 200  # only that session ended
+    assert (
+        api.post("/v1/auth/logout", {"all_sessions": True}, token=other.access_token).status == 200
+    )
+    assert _me(api, other.access_token) == 401
+    assert api.post("/v1/auth/refresh", {"refresh_token": other.refresh_token}).status == 401
+
+
+def test_replayed_refresh_token_revokes_its_whole_family(api: Api) -> None:
+    who = api.register()
+    first = api.post("/v1/auth/refresh", {"refresh_token": who.refresh_token})
+    assert first.status == 200
+    rotated = first.data
+    # the attacker replays the stolen (already used) refresh token
+    replay = api.post("/v1/auth/refresh", {"refresh_token": who.refresh_token})
+    assert replay.status == 401
+    # ...and every token of that session family is dead, the legitimate holder's included
+    assert _me(api, rotated["access_token"]) == 401
+    assert api.post("/v1/auth/refresh", {"refresh_token": rotated["refresh_token"]}).status == 401
+    again = api.login(who.user["username"])
+    events = api.get("/v1/users/me/security-events", token=again.access_token).data
+    assert any(e["event_type"] == "refresh_token_reuse" for e in events)
+
+
+def test_password_change_revokes_tokens_of_other_sessions(api: Api) -> None:
+    who = api.register()
+    stolen = api.login(who.user["username"])
+    reply = api.post(
+        "/v1/auth/password",
+        {"current_password": who.password, "new_password": "a-brand-new-passphrase-7"},
+        token=who.access_token,
+    )
+    assert reply.status == 200, reply.body
+    assert _me(api, stolen.access_token) == 401
+    assert api.post("/v1/auth/refresh", {"refresh_token": stolen.refresh_token}).status == 401
+    assert _me(api, who.access_token) == 200
+
+
+def test_signed_token_for_an_unknown_session_or_user_is_rejected(
+    api: Api, session: Session
+) -> None:
+    """Even with our key (e.g. a leaked one, rotated since), the session must exist and match."""
+    for claim, value in (("sid", "ses_does_not_exist"), ("sub", "usr_does_not_exist")):
+        claims = _claims(session.access_token)
+        claims[claim] = value
+        assert _me(api, jwt.encode(claims, TEST_SECRET, algorithm="HS256")) == 401, claim
+    other = api.register()
+    claims = _claims(session.access_token)
+    claims["sid"] = _claims(other.access_token)["sid"]  # someone else's live session
+    assert _me(api, jwt.encode(claims, TEST_SECRET, algorithm="HS256")) == 401
