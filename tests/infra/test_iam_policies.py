@@ -23,6 +23,7 @@ IAM_ACTIONS = {
         "dynamodb:DeleteItem",
     },
     ("s3", "delete_objects"): {"s3:DeleteObject"},
+    ("s3", "head_object"): {"s3:GetObject"},
     ("s3", "list_objects_v2"): {"s3:ListBucket"},
     ("s3", "generate_presigned_post"): {
         "s3:PutObject"
