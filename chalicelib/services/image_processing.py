@@ -26,7 +26,7 @@ from chalicelib.core.ids import epoch_seconds, new_id, now_iso
 from chalicelib.core.settings import get_settings
 from chalicelib.core.structured_logs import get_logger, log_event
 from chalicelib.models.images import FORMAT_OF_CONTENT_TYPE, ImageRecord, ImageSummary
-from chalicelib.services import audit
+from chalicelib.services import audit, findings
 from chalicelib.store import images as image_store
 from chalicelib.store import objects
 
@@ -248,6 +248,10 @@ def _analyse(
         "alpha_composited": decoded.alpha_composited,
     }
     return {
+        # research (issue 7): the per-image findings summary the aggregate summary reads, and the
+        # month the images table's by-month index partitions everyone's analysed images by
+        "findings": findings.of_analysis(document),
+        "created_month": record.created_at[:7],
         "metadata": metadata,
         "summary": _summary(document).model_dump(),
         "thumbnail_key": thumb_key,
