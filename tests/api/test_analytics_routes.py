@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.core.settings import get_settings
 from tests.api_client import Api, Session
-from tests.images import upload_and_analyse
+from tests.images import ui_screenshot, upload_and_analyse
 
 
 @pytest.fixture
@@ -193,3 +193,214 @@ def test_deleting_the_account_deletes_its_entries(api: Api, owner: Session) -> N
     )
     admin = api.superadmin()
     assert api.get(f"/v1/analytics/{entry['entry_id']}", token=admin.access_token).status == 404
+
+
+# aggregate findings ---------------------------------------------------------------------------
+
+
+def _png(draw_on: Any) -> bytes:
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (320, 200), "#ffffff")
+    draw_on(ImageDraw.Draw(im))
+    out = io.BytesIO()
+    im.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _readable(draw: Any) -> None:
+    for row in range(5):
+        draw.text((10, 20 + row * 30), "Readable dark text on white", fill="#111111")
+
+
+def _red_green(draw: Any) -> None:
+    draw.rectangle([0, 0, 159, 120], fill="#cc0000")
+    draw.rectangle([160, 0, 319, 120], fill="#008000")
+    for row in range(3):
+        draw.text((10, 130 + row * 20), "Pale label text on white", fill="#c8c8c8")
+
+
+def _expected(documents: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The figures, re-derived straight from the stored AnalysisResults."""
+    failing_pairs: dict[tuple[str, str], list[int]] = {}
+    colours: dict[str, int] = {}
+    cvd: dict[str, int] = {}
+    images_passing = text = text_passing = 0
+    worst = []
+    for image_id, doc in documents.items():
+        found = doc["contrast"]["findings"]
+        bad = [f for f in found if not f["passes"]["aa"]]
+        text += len(found)
+        text_passing += len(found) - len(bad)
+        images_passing += not bad
+        for pair in {(f["foreground"], f["background"]) for f in bad}:
+            failing_pairs.setdefault(pair, [0, 0])[1] += 1
+        for f in bad:
+            failing_pairs[(f["foreground"], f["background"])][0] += 1
+        worst += sorted((f["ratio"], image_id) for f in bad)[:5]
+        for p in doc["palette"][:8]:
+            colours[p["hex"]] = colours.get(p["hex"], 0) + 1
+        for name, pairs in doc["cvd"]["confusable_pairs"].items():
+            cvd[name] = cvd.get(name, 0) + len(pairs)
+    return {
+        "images_analysed": len(documents),
+        "images_passing_aa": images_passing,
+        "text_findings": text,
+        "text_findings_passing_aa": text_passing,
+        "pairs": {f"{fg} on {bg}": tuple(n) for (fg, bg), n in failing_pairs.items()},
+        "worst": sorted(worst)[:10],
+        "colours": colours,
+        "cvd": cvd,
+    }
+
+
+@pytest.fixture
+def analysed_set(api: Api, owner: Session) -> dict[str, Any]:
+    images = {
+        "grey": upload_and_analyse(api, owner, ui_screenshot(), tags=["mobile"]),
+        "readable": upload_and_analyse(api, owner, _png(_readable), tags=["mobile", "web"]),
+        "red-green": upload_and_analyse(api, owner, _png(_red_green), tags=["web"]),
+    }
+    assert all(i["status"] == "analyzed" for i in images.values()), images
+    documents = {
+        i["image_id"]: api.get(
+            f"/v1/images/{i['image_id']}/analysis", token=owner.access_token
+        ).data
+        for i in images.values()
+    }
+    return {"images": images, "documents": documents}
+
+
+def _check(summary: dict[str, Any], expected: dict[str, Any]) -> None:
+    for key in (
+        "images_analysed",
+        "images_passing_aa",
+        "text_findings",
+        "text_findings_passing_aa",
+    ):
+        assert summary[key] == expected[key], key
+    n = expected["images_analysed"]
+    assert summary["share_images_passing_aa"] == round(expected["images_passing_aa"] / n, 4)
+    pairs = {
+        f"{p['foreground']} on {p['background']}": (p["findings"], p["images"])
+        for p in summary["most_frequent_failing_pairs"]
+    }
+    assert pairs == expected["pairs"]
+    counts = [p["findings"] for p in summary["most_frequent_failing_pairs"]]
+    assert counts == sorted(counts, reverse=True)
+    assert [(w["ratio"], w["image_id"]) for w in summary["worst_ratios"]] == expected["worst"]
+    top = {c["hex"]: c["images"] for c in summary["most_used_colours"]}
+    assert all(expected["colours"][h] == k for h, k in top.items())
+    assert max(expected["colours"].values()) == summary["most_used_colours"][0]["images"]
+    assert {c["deficiency"]: c["pairs"] for c in summary["cvd_risks"]} == expected["cvd"]
+
+
+def test_summary_figures_on_a_known_set(
+    api: Api, owner: Session, analysed_set: dict[str, Any]
+) -> None:
+    docs = analysed_set["documents"]
+    summary = api.get("/v1/analytics/summary", token=owner.access_token).data
+    _check(summary, _expected(docs))
+    # the set was chosen to exercise every figure
+    assert summary["images_analysed"] == 3 and 0 < summary["images_passing_aa"] < 3
+    assert summary["most_frequent_failing_pairs"] and summary["worst_ratios"]
+    assert summary["most_used_colours"][0] == {
+        "hex": "#ffffff",
+        "images": 3,
+        "share": round(
+            sum(
+                p["fraction"]
+                for d in docs.values()
+                for p in d["palette"][:8]
+                if p["hex"] == "#ffffff"
+            )
+            / 3,
+            4,
+        ),
+    }
+    assert summary["images_with_cvd_risk"] >= 1
+    assert summary["scope"] == {"user_id": owner.user_id, "tag": None, "since": None, "until": None}
+
+
+def test_summary_by_tag_and_time(api: Api, owner: Session, analysed_set: dict[str, Any]) -> None:
+    images, docs = analysed_set["images"], analysed_set["documents"]
+    web = {images[k]["image_id"] for k in ("readable", "red-green")}
+    summary = api.get("/v1/analytics/summary?tag=Web", token=owner.access_token).data
+    _check(summary, _expected({i: d for i, d in docs.items() if i in web}))
+    since = images["readable"]["created_at"]
+    until = images["red-green"]["created_at"]
+    window = api.get(f"/v1/analytics/summary?since={since}&until={until}", token=owner.access_token)
+    _check(
+        window.data,
+        _expected({images["readable"]["image_id"]: docs[images["readable"]["image_id"]]}),
+    )
+    empty = api.get("/v1/analytics/summary?since=2030-01-01T00:00:00Z", token=owner.access_token)
+    assert empty.data["images_analysed"] == 0 and empty.data["share_images_passing_aa"] is None
+
+
+def test_summary_follows_deletes_and_retags(
+    api: Api, owner: Session, analysed_set: dict[str, Any]
+) -> None:
+    images, docs = analysed_set["images"], analysed_set["documents"]
+    grey = images["grey"]["image_id"]
+    api.patch(f"/v1/images/{grey}", {"tags": ["web"]}, token=owner.access_token)
+    web = api.get("/v1/analytics/summary?tag=web", token=owner.access_token).data
+    assert web["images_analysed"] == 3
+    assert api.delete(f"/v1/images/{grey}", token=owner.access_token).status == 200
+    rest = {i: d for i, d in docs.items() if i != grey}
+    _check(api.get("/v1/analytics/summary", token=owner.access_token).data, _expected(rest))
+
+
+def test_summary_is_per_user_and_admins_see_anyone_or_everyone(
+    api: Api, owner: Session, analysed_set: dict[str, Any]
+) -> None:
+    other = api.register()
+    theirs = upload_and_analyse(api, other, ui_screenshot())
+    their_doc = api.get(f"/v1/images/{theirs['image_id']}/analysis", token=other.access_token).data
+    mine = api.get("/v1/analytics/summary", token=owner.access_token).data
+    assert mine["images_analysed"] == 3
+    assert theirs["image_id"] not in json.dumps(mine)
+    only_theirs = api.get("/v1/analytics/summary", token=other.access_token).data
+    _check(only_theirs, _expected({theirs["image_id"]: their_doc}))
+    assert (
+        api.get(f"/v1/analytics/summary?user_id={owner.user_id}", token=other.access_token).status
+        == 403
+    )
+    assert api.get("/v1/analytics/summary?user_id=all", token=other.access_token).status == 403
+
+    moderator = api.admin("moderator")
+    as_admin = api.get(
+        f"/v1/analytics/summary?user_id={owner.user_id}", token=moderator.access_token
+    )
+    _check(as_admin.data, _expected(analysed_set["documents"]))
+    everyone = api.get("/v1/analytics/summary?user_id=all", token=moderator.access_token).data
+    _check(everyone, _expected({**analysed_set["documents"], theirs["image_id"]: their_doc}))
+    assert everyone["scope"]["user_id"] == "all"
+    tagged = api.get("/v1/analytics/summary?user_id=all&tag=mobile", token=moderator.access_token)
+    assert tagged.data["images_analysed"] == 2
+
+
+def test_summary_export_csv_and_json(
+    api: Api, owner: Session, analysed_set: dict[str, Any]
+) -> None:
+    summary = api.get("/v1/analytics/summary", token=owner.access_token).data
+    as_json = api.get("/v1/analytics/summary/export?format=json", token=owner.access_token)
+    assert as_json.status == 200 and as_json.headers["content-type"] == "application/json"
+    assert "attachment" in as_json.headers["content-disposition"]
+    assert as_json.body == summary
+    as_csv = api.get("/v1/analytics/summary/export?format=csv", token=owner.access_token)
+    assert as_csv.status == 200 and as_csv.headers["content-type"].startswith("text/csv")
+    assert as_csv.headers["content-disposition"].endswith('.csv"')
+    rows = list(csv.DictReader(io.StringIO(as_csv.body)))
+    totals = {r["metric"]: r["value"] for r in rows if r["section"] == "totals"}
+    assert int(totals["images_analysed"]) == summary["images_analysed"] == 3
+    assert int(totals["images_passing_aa"]) == summary["images_passing_aa"]
+    pairs = [r for r in rows if r["section"] == "failing_pair" and r["metric"] == "findings"]
+    assert [int(r["value"]) for r in pairs] == [
+        p["findings"] for p in summary["most_frequent_failing_pairs"]
+    ]
+    colours = [r["subject"] for r in rows if r["section"] == "colour" and r["metric"] == "images"]
+    assert colours == [c["hex"] for c in summary["most_used_colours"]]
+    assert (
+        api.get("/v1/analytics/summary/export?format=xml", token=owner.access_token).status == 422
+    )
