@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from chalicelib import analysis
+from chalicelib.analysis import report_views
 from chalicelib.analysis.decode import describe as describe_metadata
 from chalicelib.core import request_context
 from chalicelib.core.ids import epoch_seconds, new_id, now_iso
@@ -237,6 +238,9 @@ def _analyse(
         objects.put(
             prefix + f"tokens.{fmt}", text.encode(), content_type="text/plain; charset=utf-8"
         )
+    # research (issue 7): display-sized renders for the visual report (image + CVD simulations)
+    for name, body in report_views.render(decoded.rgb).items():
+        objects.put(prefix + f"report/{name}.webp", body, content_type="image/webp")
     timer.span("writes", started)
     metadata = {
         **describe_metadata(meta),

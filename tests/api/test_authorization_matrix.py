@@ -18,6 +18,7 @@ PUBLIC_ROUTES = {
     ("/v1/auth/register", "POST"),
     ("/v1/auth/login", "POST"),
     ("/v1/auth/refresh", "POST"),
+    ("/v1/shared/reports/{image_id}", "GET"),  # signed link: the signature is the credential
 }
 
 
