@@ -422,6 +422,10 @@ def _matrix_section(inputs: ReportInputs, page: _Page) -> str:
             '<section aria-labelledby="h-matrix"><h2 id="h-matrix">Text on background</h2>'
             "<p>No text colour pairs were found.</p></section>"
         )
+    in_image = {
+        (_colour(f["foreground"]), _colour(f["background"]))
+        for f in inputs.document["contrast"]["findings"]
+    }
     texts = list(dict.fromkeys(_colour(p["foreground"]) for p in pairs))
     grounds = list(dict.fromkeys(_colour(p["background"]) for p in pairs))
     by_pair = {(_colour(p["foreground"]), _colour(p["background"])): p for p in pairs}
@@ -432,9 +436,11 @@ def _matrix_section(inputs: ReportInputs, page: _Page) -> str:
         for bg in grounds:
             pair = by_pair.get((fg, bg))
             if pair is None:
-                cells.append('<td class="none">not used</td>')
+                cells.append('<td class="none">same colour</td>' if fg == bg else "<td>—</td>")
                 continue
             ratio = _ratio_text(float(pair["ratio"]))
+            if (fg, bg) in in_image:
+                ratio += ' <span class="found">text in the image</span>'
             if pair["aa_normal"]:
                 cells.append(f'<td class="ok"><span class="verdict pass">✓ AA</span> {ratio}</td>')
                 continue
@@ -454,9 +460,10 @@ def _matrix_section(inputs: ReportInputs, page: _Page) -> str:
         body.append(f'<tr><th scope="row">{page.chip(fg)} text</th>{"".join(cells)}</tr>')
     return (
         '<section aria-labelledby="h-matrix"><h2 id="h-matrix">Text on background</h2>'
-        "<p>Every text colour found on every background it was found on, with the WCAG 2 "
-        "contrast ratio (AA needs 4.5:1, or 3:1 for large text). Failing pairs come with the "
-        "nearest text colour that passes.</p>"
+        "<p>The main palette colours as text (rows) on each other as backgrounds (columns), "
+        "with the WCAG 2 contrast ratio: AA needs 4.5:1, or 3:1 for large text. Pairs the "
+        "image actually uses for text are marked; failing pairs come with the nearest text "
+        "colour that passes.</p>"
         '<div class="scroll" role="region" aria-labelledby="cap-matrix" tabindex="0">'
         '<table class="matrix"><caption id="cap-matrix">Text colours (rows) on backgrounds '
         f"(columns)</caption><thead><tr><td></td>{head}</tr></thead>"
@@ -542,8 +549,8 @@ nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;padding:0;mar
 .facts div{border:1px solid #d0d0d0;border-radius:6px;padding:.5rem .75rem}
 .facts dt{font-size:.85rem;color:#4a4a4a}.facts dd{margin:0;font-weight:600;font-size:1.1rem}
 figure{margin:0}
-.stage{position:relative;margin-top:1.5rem;line-height:0}
-.stage img{display:block;width:100%;height:auto;border:1px solid #767676}
+.stage{position:relative;margin-top:1.5rem;line-height:0;outline:1px solid #767676}
+.stage img{display:block;width:100%;height:auto}
 .box{position:absolute;display:block;box-shadow:0 0 0 1px #fff}
 .box.fail{border:3px dashed #b3261e}
 .box.pass{border:2px solid #146c2e}
@@ -563,6 +570,8 @@ thead th{background:#f2f2f2}
 .verdict{font-weight:700;white-space:nowrap}
 .verdict.fail{color:#b3261e}.verdict.pass{color:#146c2e}.verdict.large{color:#7a4d00}
 td.bad{background:#fdf1f0}td.ok{background:#f1f8f3}td.none{color:#4a4a4a}
+.found{display:inline-block;font-size:.8rem;border:1px solid #1b1b1b;border-radius:3px;
+padding:0 .25rem;background:#fff}
 .chip{display:inline-flex;align-items:center;gap:.3rem;white-space:nowrap}
 .sw{display:inline-block;width:1.1rem;height:1.1rem;border:1px solid #555;border-radius:3px;
 flex:none}
