@@ -158,3 +158,16 @@ def test_suggested_fix_reaches_aa() -> None:
     assert round(report.contrast_ratio("#000000", "#ffffff"), 2) == 21.0
     dark = report.suggested_fix("#333333", "#1b1b1b")
     assert dark is not None and report.contrast_ratio(dark, "#1b1b1b") >= 4.5
+
+
+def test_reports_of_images_analysed_before_reports_existed(
+    api: Api, owner: Session, analysed: dict[str, Any]
+) -> None:
+    from chalicelib.store import objects
+
+    image_id = analysed["image"]["image_id"]
+    objects.delete_prefix(objects.analysis_prefix(owner.user_id, image_id) + "report/")
+    page = api.get(f"/v1/images/{image_id}/report", token=owner.access_token).body
+    assert 'src="data:image/jpeg;base64,' in page and "Re-analyse it" in page
+    assert "data:image/webp" not in page and "Simulations are not available" in page
+    assert len(_boxes(page)) == len(analysed["document"]["contrast"]["findings"])
