@@ -582,7 +582,8 @@ grid-template-columns:repeat(auto-fill,minmax(12rem,1fr))}
 padding:.4rem}
 .palette .sw{width:2.75rem;height:2.75rem}
 .palette li>span:last-child{display:flex;flex-direction:column}
-.views{display:grid;gap:1rem .75rem;grid-template-columns:repeat(auto-fill,minmax(min(45%,16rem),1fr))}
+.views{display:grid;gap:1rem .75rem;
+grid-template-columns:repeat(auto-fill,minmax(min(45%,16rem),1fr))}
 .view img{width:100%;height:auto;border:1px solid #767676}
 .view figcaption{font-size:.9rem;margin-top:.25rem}
 .pairs{padding-left:1.25rem}.pairs li{margin:.25rem 0}
