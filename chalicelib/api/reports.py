@@ -76,7 +76,8 @@ def _absolute(request: Any, path: str) -> str:
     """The link as the caller reaches the API (API Gateway's own domain includes the stage)."""
     headers = request.headers
     host = headers.get("host") or (request.context or {}).get("domainName") or "localhost"
-    scheme = headers.get("x-forwarded-proto", "https").split(",")[0].strip()
+    local = host.split(":")[0] in ("localhost", "127.0.0.1", "[::1]")
+    scheme = headers.get("x-forwarded-proto", "http" if local else "https").split(",")[0].strip()
     stage = (request.context or {}).get("stage")
     prefix = f"/{stage}" if stage and ".execute-api." in host else ""
     return f"{scheme}://{host}{prefix}{path}"

@@ -171,3 +171,15 @@ def test_reports_of_images_analysed_before_reports_existed(
     assert 'src="data:image/jpeg;base64,' in page and "Re-analyse it" in page
     assert "data:image/webp" not in page and "Simulations are not available" in page
     assert len(_boxes(page)) == len(analysed["document"]["contrast"]["findings"])
+
+
+def test_link_urls_name_the_host_the_caller_used(
+    api: Api, owner: Session, analysed: dict[str, Any]
+) -> None:
+    path = f"/v1/images/{analysed['image']['image_id']}/report-link"
+    local = api.post(path, token=owner.access_token, headers={"Host": "127.0.0.1:8000"}).data
+    assert local["url"] == "http://127.0.0.1:8000" + local["path"]
+    gateway = "abc123.execute-api.us-east-1.amazonaws.com"
+    deployed = api.post(path, token=owner.access_token, headers={"Host": gateway}).data
+    assert deployed["url"].startswith(f"https://{gateway}/")
+    assert deployed["url"].endswith(deployed["path"])

@@ -102,3 +102,15 @@ def test_aggregate_of_nothing() -> None:
     result = aggregate([], scope={})
     assert result.images_analysed == 0 and result.share_images_passing_aa is None
     assert result.most_used_colours == [] and result.worst_ratios == []
+
+
+def test_months_of_a_range() -> None:
+    from chalicelib.store.analytics import _months
+
+    assert _months("2026-11-03T00:00:00.000Z", "2027-02-01T00:00:00.000Z") == [
+        "2026-11",
+        "2026-12",
+        "2027-01",
+        "2027-02",
+    ]
+    assert _months("2026-05-01T00:00:00.000Z", "2026-05-09T00:00:00.000Z") == ["2026-05"]
