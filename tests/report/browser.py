@@ -9,9 +9,11 @@ import contextlib
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,7 @@ TOOLS = ROOT / ".test-tools"
 AXE_VERSION = "4.14.1"
 AXE_FILE = TOOLS / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
+TIMEOUT_SECONDS = 60  # one DevTools answer; a hung browser fails the test instead of hanging it
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -127,7 +130,11 @@ class Browser:
         self.events: list[dict[str, Any]] = []
 
     def _read_message(self) -> dict[str, Any]:
+        deadline = time.monotonic() + TIMEOUT_SECONDS
         while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._from_browser], [], [], left)[0]:
+                raise RuntimeError(f"Chromium sent nothing for {TIMEOUT_SECONDS} s")
             chunk = os.read(self._from_browser, 1 << 16)
             if not chunk:
                 raise RuntimeError("Chromium closed the DevTools pipe")
