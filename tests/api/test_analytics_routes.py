@@ -404,3 +404,16 @@ def test_summary_export_csv_and_json(
     assert (
         api.get("/v1/analytics/summary/export?format=xml", token=owner.access_token).status == 422
     )
+
+
+def test_summary_says_when_the_set_was_cut(
+    api: Api, owner: Session, analysed_set: dict[str, Any], env: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.core.settings import reset_settings
+
+    env.setenv("JANUS_SUMMARY_MAX_IMAGES", "2")
+    reset_settings()
+    cut = api.get("/v1/analytics/summary", token=owner.access_token).data
+    assert cut["truncated"] is True and cut["images_analysed"] == 2
+    tagged = api.get("/v1/analytics/summary?tag=mobile", token=owner.access_token).data
+    assert tagged["truncated"] is False and tagged["images_analysed"] == 2
