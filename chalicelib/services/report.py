@@ -52,6 +52,7 @@ TOKEN_FORMATS = {
     "legacy": "Tokens (legacy JSON)",
 }
 AA_NORMAL = 4.5
+DENSE_FINDINGS = 25  # past this many regions, only failing ones are numbered until asked
 AA_LARGE = 3.0
 _HEX = re.compile(r"^#[0-9a-f]{6}$")
 
@@ -388,10 +389,17 @@ def _image_section(inputs: ReportInputs, page: _Page) -> str:
         '<li><span class="key pass" aria-hidden="true"></span>Solid outline and ✓: '
         "passes WCAG AA</li></ul>"
     )
+    many = len(findings) > DENSE_FINDINGS
+    controls = (
+        '<div class="controls">'
+        '<label><input type="checkbox" id="show-outlines" checked> Show the outlines</label>'
+        f'<label><input type="checkbox" id="show-pass-numbers"{"" if many else " checked"}> '
+        "Number the passing regions too</label></div>"
+    )
     return (
         '<section aria-labelledby="h-image"><h2 id="h-image">Text contrast on the image</h2>'
-        f'{note}<figure><div class="stage">{image}{"".join(boxes)}</div>'
-        f"<figcaption>{legend}</figcaption></figure>{tables}</section>"
+        f'{note}<figure class="annotated">{controls}<div class="stage">{image}{"".join(boxes)}'
+        f"</div><figcaption>{legend}</figcaption></figure>{tables}</section>"
     )
 
 
@@ -557,6 +565,10 @@ figure{margin:0}
 .tag{position:absolute;left:-3px;bottom:100%;font:700 11px/1.3 system-ui,sans-serif;
 padding:0 3px;border-radius:3px 3px 0 0;white-space:nowrap;color:#fff}
 .fail .tag{background:#b3261e}.pass .tag{background:#146c2e}
+.controls{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;margin:.5rem 0 0}
+.controls input{width:1.1rem;height:1.1rem;vertical-align:-.15rem;margin-right:.35rem}
+.annotated:has(#show-outlines:not(:checked)) .box{display:none}
+.annotated:has(#show-pass-numbers:not(:checked)) .pass .tag{display:none}
 .legend{list-style:none;padding:0;margin:.75rem 0;display:flex;flex-wrap:wrap;gap:.5rem 1.5rem}
 .key{display:inline-block;width:2rem;height:1rem;margin-right:.5rem;vertical-align:middle}
 .key.fail{border:3px dashed #b3261e}.key.pass{border:2px solid #146c2e}

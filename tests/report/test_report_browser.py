@@ -46,6 +46,20 @@ _BOXES = """(() => {
   };
 })()"""
 
+_TOGGLES = """(() => {
+  const shown = (el) => getComputedStyle(el).display !== 'none';
+  const numbers = document.getElementById('show-pass-numbers');
+  if (numbers.checked) numbers.click();
+  const failNumbered = shown(document.querySelector('.box.fail .tag'));
+  numbers.click();
+  const passNumberedAfterAsking = shown(document.querySelector('.box.pass .tag'));
+  const outlines = document.getElementById('show-outlines');
+  outlines.click();
+  const hiddenWithoutOutlines = [...document.querySelectorAll('.box')].every((b) => !shown(b));
+  outlines.click();
+  return {failNumbered, passNumberedAfterAsking, hiddenWithoutOutlines};
+})()"""
+
 _AXE = """axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations.map((v) => ({
   id: v.id, impact: v.impact, help: v.help,
   nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ': ' + n.failureSummary),
@@ -158,6 +172,14 @@ def test_report_in_a_browser(api: Api, chrome: browser.Browser, axe_source: str)
                 )
                 assert box["label"].startswith("✗" if expected == "fail" else "✓"), where + str(box)
                 assert box["label"].endswith(str(box["number"])), where + str(box)
+
+            # the outline controls work without any script of the page's own
+            toggles = page.evaluate(_TOGGLES)
+            assert toggles == {
+                "failNumbered": True,
+                "passNumberedAfterAsking": True,
+                "hiddenWithoutOutlines": True,
+            }, where + str(toggles)
 
             # and the page itself is accessible
             page.evaluate(axe_source)
