@@ -133,7 +133,7 @@ def summary(principal: Principal, query: SummaryQuery) -> FindingsSummary:
     since, until = query.since_iso, query.until_iso
     limit = get_settings().summary_max_images
     rows = [
-        (str(item["image_id"]), item["findings"])
+        (str(item["image_id"]), findings.loaded(item["findings"]))
         for item in store.analysed_images(
             user_id=user_id, tag=tag, since=since, until=until, max_items=limit
         )

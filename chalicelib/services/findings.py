@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +66,20 @@ def of_analysis(document: dict[str, Any]) -> dict[str, Any]:
         ],
         "cvd": {name: len(found) for name, found in sorted(confusable.items())},
     }
+
+
+def stored(document: dict[str, Any]) -> str:
+    """``of_analysis`` as the compact JSON text kept on the image record (attribute ``findings``).
+
+    A string rather than a DynamoDB map: it is read whole, never queried into, and a flat string
+    is cheaper to store, project and deserialise than hundreds of nested attribute values.
+    """
+    return json.dumps(of_analysis(document), separators=(",", ":"))
+
+
+def loaded(value: str | dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(value) if isinstance(value, str) else value
+    return result
 
 
 @dataclass

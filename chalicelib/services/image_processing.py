@@ -254,7 +254,7 @@ def _analyse(
     return {
         # research (issue 7): the per-image findings summary the aggregate summary reads, and the
         # month the images table's by-month index partitions everyone's analysed images by
-        "findings": findings.of_analysis(document),
+        "findings": findings.stored(document),
         "created_month": record.created_at[:7],
         "metadata": metadata,
         "summary": _summary(document).model_dump(),

@@ -421,3 +421,65 @@ def test_summary_says_when_the_set_was_cut(
     assert cut["truncated"] is True and cut["images_analysed"] == 2
     tagged = api.get("/v1/analytics/summary?tag=mobile", token=owner.access_token).data
     assert tagged["truncated"] is False and tagged["images_analysed"] == 2
+
+
+IMAGES = 1000
+
+
+def test_summary_of_a_full_quota_is_a_few_queries(api: Api, owner: Session) -> None:
+    """1 000 analysed images (the default quota) are summarised with a handful of Query calls."""
+    from chalicelib.core.ids import new_id, now_iso
+    from chalicelib.services.findings import stored
+    from chalicelib.store.dynamo import batch_write, serialize
+
+    document = {
+        "contrast": {
+            "findings": [
+                {
+                    "bbox": [10, 10 + 20 * i, 100, 14],
+                    "foreground": "#999999" if i % 3 else "#111111",
+                    "background": "#ffffff",
+                    "ratio": 2.85 if i % 3 else 18.9,
+                    "large_text": False,
+                    "passes": {"aa": not i % 3, "aaa": not i % 3},
+                }
+                for i in range(30)
+            ]
+        },
+        "palette": [{"hex": f"#{i:02x}{i:02x}{i:02x}", "fraction": 0.1} for i in range(8)],
+        "cvd": {"confusable_pairs": {"deuteranopia": [], "protanopia": []}},
+    }
+    findings = stored(document)
+    now = now_iso()
+    items = []
+    for _ in range(IMAGES):
+        image_id = new_id("img")
+        items.append(
+            {
+                "PutRequest": {
+                    "Item": serialize(
+                        {
+                            "image_id": image_id,
+                            "user_id": owner.user_id,
+                            "user_status": f"{owner.user_id}#analyzed",
+                            "status": "analyzed",
+                            "created_at": now,
+                            "created_month": now[:7],
+                            "tags": [],
+                            "findings": findings,
+                        }
+                    )
+                }
+            }
+        )
+    batch_write(get_settings().images_table, items)
+    start = len(api.calls.operations)
+    summary = api.get("/v1/analytics/summary", token=owner.access_token).data
+    calls = api.calls.since(start)
+    assert summary["images_analysed"] == 1000 and summary["text_findings"] == 30_000
+    assert summary["most_frequent_failing_pairs"][0]["findings"] == 20_000
+    assert set(calls) <= {"BatchGetItem", "Query"} and calls.count("Query") <= 5, calls
+    everyone = api.get(
+        "/v1/analytics/summary?user_id=all", token=api.admin("moderator").access_token
+    )
+    assert everyone.data["images_analysed"] == 1000
