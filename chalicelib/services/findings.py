@@ -195,10 +195,25 @@ def aggregate(
     )
 
 
+class _SafeWriter:
+    """A CSV writer that defuses text a spreadsheet would run as a formula (``=``, ``+``, ...)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\r\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow(
+            [
+                "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
+                for v in row
+            ]
+        )
+
+
 def to_csv(summary: FindingsSummary) -> str:
     """Long format, one figure per row: ``section, rank, subject, metric, value``."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = _SafeWriter(out)
     writer.writerow(["section", "rank", "subject", "metric", "value"])
     for key, value in summary.scope.items():
         writer.writerow(["scope", "", "", key, "" if value is None else value])

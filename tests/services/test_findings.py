@@ -114,3 +114,10 @@ def test_months_of_a_range() -> None:
         "2027-02",
     ]
     assert _months("2026-05-01T00:00:00.000Z", "2026-05-09T00:00:00.000Z") == ["2026-05"]
+
+
+def test_csv_defuses_spreadsheet_formulas() -> None:
+    from chalicelib.services.findings import to_csv
+
+    text = to_csv(aggregate([], scope={"tag": '=HYPERLINK("x")', "user_id": "u"}))
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
