@@ -5,7 +5,7 @@ import os
 from chalice import Chalice
 from chalice.app import SQSEvent
 
-from chalicelib.api import admin, auth, docs, fallback, health, images, users
+from chalicelib.api import admin, analytics, auth, docs, fallback, health, images, reports, users
 from chalicelib.api.chalice_errors import envelope_chalice_errors
 from chalicelib.core.structured_logs import configure as configure_logs
 
@@ -13,7 +13,7 @@ configure_logs()
 app = Chalice(app_name="janus", configure_logs=False)
 app.api.binary_types = ["image/png", "image/jpeg", "image/webp", "image/gif"]
 
-for module in (health, auth, users, admin, images, docs):
+for module in (health, auth, users, admin, images, analytics, reports, docs):
     app.register_blueprint(module.api.blueprint)
 
 app.register_middleware(envelope_chalice_errors, "http")

@@ -76,6 +76,13 @@ class Settings(BaseModel):
     password_policy: PasswordPolicy = PasswordPolicy()
     lockout_policy: LockoutPolicy = LockoutPolicy()
 
+    # research: analytics records, aggregate findings, visual reports
+    analytics_table: str
+    analytics_max_data_bytes: int = Field(32 * 1024, ge=256, le=256 * 1024)
+    summary_max_images: int = Field(20_000, ge=1, le=1_000_000)
+    report_link_ttl_seconds: int = Field(900, ge=60, le=7 * 24 * 3600)
+    report_link_max_ttl_seconds: int = Field(24 * 3600, ge=60, le=7 * 24 * 3600)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
@@ -141,6 +148,7 @@ def _stage_defaults(stage: str) -> dict[str, Any]:
         "images_table": f"{prefix}-images",
         "images_bucket": f"{prefix}-images",
         "analysis_queue": f"{prefix}-analysis",
+        "analytics_table": f"{prefix}-analytics",
     }
 
 

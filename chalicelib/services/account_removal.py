@@ -10,7 +10,7 @@ from __future__ import annotations
 from chalicelib.core import request_context
 from chalicelib.core.errors import Conflict
 from chalicelib.models.users import UserRecord
-from chalicelib.services import images
+from chalicelib.services import analytics, images
 from chalicelib.services.audit import delete_trail_of, record_security_event
 from chalicelib.store import sessions as session_store
 from chalicelib.store import users as user_store
@@ -32,6 +32,7 @@ def remove_account(user: UserRecord, *, actor_id: str) -> None:
     ensure_not_last_superadmin(user)
     session_store.delete_all(user.user_id)
     images.remove_all_of(user.user_id)
+    analytics.remove_all_of(user.user_id)
     delete_trail_of(user.user_id)
     try:
         user_store.delete(user)

@@ -20,12 +20,13 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from chalicelib import analysis
+from chalicelib.analysis import report_views
 from chalicelib.core import metrics, request_context
 from chalicelib.core.ids import epoch_seconds, new_id, now_iso
 from chalicelib.core.settings import get_settings
 from chalicelib.core.structured_logs import get_logger, log_event
 from chalicelib.models.images import FORMAT_OF_CONTENT_TYPE, ImageRecord, ImageSummary
-from chalicelib.services import audit
+from chalicelib.services import audit, findings
 from chalicelib.store import images as image_store
 from chalicelib.store import objects
 
@@ -248,6 +249,9 @@ def _analyse(
         objects.put(
             prefix + f"tokens.{fmt}", text.encode(), content_type="text/plain; charset=utf-8"
         )
+    # research (issue 7): display-sized renders for the visual report (image + CVD simulations)
+    for name, body in report_views.render(decoded.rgb).items():
+        objects.put(prefix + f"report/{name}.webp", body, content_type="image/webp")
     timer.span("writes", started)
     metadata = {
         **asdict(meta),
@@ -259,6 +263,10 @@ def _analyse(
         "alpha_composited": decoded.alpha_composited,
     }
     return {
+        # research (issue 7): the per-image findings summary the aggregate summary reads, and the
+        # month the images table's by-month index partitions everyone's analysed images by
+        "findings": findings.stored(document),
+        "created_month": record.created_at[:7],
         "metadata": metadata,
         "summary": _summary(document).model_dump(),
         "thumbnail_key": thumb_key,

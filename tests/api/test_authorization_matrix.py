@@ -20,6 +20,7 @@ PUBLIC_ROUTES = {
     ("/v1/auth/refresh", "POST"),
     ("/v1/openapi.json", "GET"),
     ("/v1/docs", "GET"),
+    ("/v1/shared/reports/{image_id}", "GET"),  # signed link: the signature is the credential
 }
 
 

@@ -17,7 +17,7 @@ def test_tables_match_the_template(aws: object) -> None:
     tables = [r for r in template["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"]
     settings = get_settings()
     ddb = client("dynamodb")
-    assert len(tables) == 7
+    assert len(tables) == 8
     for resource in tables:
         props = resource["Properties"]
         name = getattr(settings, resource["Metadata"]["JanusSetting"])

@@ -1,0 +1,155 @@
+"""Analytics records (owned by their creator; administrators may read all) and the aggregate
+findings summary of a user's (or, for administrators, anyone's or everyone's) analysed images."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib.auth.guards import Principal
+from chalicelib.auth.keys import cursor_key
+from chalicelib.core import request_context
+from chalicelib.core.cursors import decode_cursor, encode_cursor
+from chalicelib.core.errors import Forbidden, NotFound
+from chalicelib.core.ids import new_id, now_iso
+from chalicelib.core.settings import get_settings
+from chalicelib.models.analytics import (
+    AnalyticsEntry,
+    AnalyticsListQuery,
+    AnalyticsRecord,
+    CreateAnalyticsRequest,
+    FindingsSummary,
+    SummaryQuery,
+    UpdateAnalyticsRequest,
+)
+from chalicelib.models.envelope import Page
+from chalicelib.services import findings
+from chalicelib.store import analytics as store
+
+EVERYONE = "all"
+
+
+def _not_found() -> NotFound:
+    return NotFound("No such analytics entry", error_code="ANALYTICS_ENTRY_NOT_FOUND")
+
+
+def _data_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def create(principal: Principal, req: CreateAnalyticsRequest) -> AnalyticsEntry:
+    now = now_iso()
+    record = AnalyticsRecord(
+        entry_id=new_id("ana"),
+        user_id=principal.user_id,
+        research_topic=req.research_topic,
+        data_json=_data_json(req.data),
+        created_at=now,
+        updated_at=now,
+    )
+    store.put(record)
+    request_context.add_audit_detail(entry_id=record.entry_id)
+    return AnalyticsEntry.of(record)
+
+
+def _readable(principal: Principal, entry_id: str) -> AnalyticsRecord:
+    record = store.get(entry_id)
+    if record is None or (record.user_id != principal.user_id and not principal.is_admin):
+        raise _not_found()
+    return record
+
+
+def _owned(principal: Principal, entry_id: str) -> AnalyticsRecord:
+    record = store.get(entry_id)
+    if record is None or record.user_id != principal.user_id:
+        raise _not_found()
+    return record
+
+
+def get(principal: Principal, entry_id: str) -> AnalyticsEntry:
+    return AnalyticsEntry.of(_readable(principal, entry_id))
+
+
+def update(principal: Principal, entry_id: str, req: UpdateAnalyticsRequest) -> AnalyticsEntry:
+    record = _owned(principal, entry_id)
+    changes: dict[str, Any] = {"updated_at": now_iso()}
+    if "data" in req.model_fields_set and req.data is not None:
+        changes["data_json"] = _data_json(req.data)
+    if "research_topic" in req.model_fields_set:
+        changes["research_topic"] = req.research_topic
+    updated = record.model_copy(update=changes)
+    if not store.replace(updated):
+        raise _not_found()
+    request_context.add_audit_detail(
+        entry_id=entry_id, fields=sorted(req.model_fields_set & {"data", "research_topic"})
+    )
+    return AnalyticsEntry.of(updated)
+
+
+def delete(principal: Principal, entry_id: str) -> dict[str, Any]:
+    _owned(principal, entry_id)
+    store.delete(entry_id, principal.user_id)
+    request_context.add_audit_detail(entry_id=entry_id)
+    return {"entry_id": entry_id, "deleted": True}
+
+
+def _target_user(principal: Principal, requested: str | None) -> str | None:
+    """Whose data a listing covers: the caller's, or (administrators) anyone's / everyone's."""
+    if requested is None or requested == principal.user_id:
+        return principal.user_id
+    if not principal.is_admin:
+        raise Forbidden(
+            "Only administrators may read other users' research data",
+            error_code="FORBIDDEN",
+        )
+    return None if requested == EVERYONE else requested
+
+
+def list_entries(principal: Principal, query: AnalyticsListQuery) -> Page[AnalyticsEntry]:
+    settings = get_settings()
+    user_id = _target_user(principal, query.user_id)
+    limit = min(query.limit or settings.page_size_default, settings.page_size_max)
+    since, until = query.since_iso, query.until_iso
+    scope = f"analytics|{principal.user_id}|{user_id}|{query.topic}|{since}|{until}"
+    key = cursor_key()
+    records, last = store.list_entries(
+        user_id=user_id,
+        topic=query.topic,
+        since=since,
+        until=until,
+        limit=limit,
+        start_key=decode_cursor(query.cursor, scope=scope, key=key),
+    )
+    return Page(
+        items=[AnalyticsEntry.of(r) for r in records],
+        next_cursor=encode_cursor(last, scope=scope, key=key),
+        limit=limit,
+    )
+
+
+def summary(principal: Principal, query: SummaryQuery) -> FindingsSummary:
+    user_id = _target_user(principal, query.user_id)
+    tag = query.tag.strip().lower() if query.tag else None
+    since, until = query.since_iso, query.until_iso
+    limit = get_settings().summary_max_images
+    rows = [
+        (str(item["image_id"]), findings.loaded(item["findings"]))
+        for item in store.analysed_images(
+            user_id=user_id, tag=tag, since=since, until=until, max_items=limit
+        )
+    ]
+    return findings.aggregate(
+        rows[:limit],
+        scope={
+            "user_id": user_id or EVERYONE,
+            "tag": tag,
+            "since": since,
+            "until": until,
+        },
+        truncated=len(rows) > limit,
+    )
+
+
+def remove_all_of(user_id: str) -> None:
+    """Account deletion: the user's analytics entries go with them."""
+    store.delete_all_of(user_id)
