@@ -75,6 +75,7 @@ def summary(principal: Principal, query: SummaryQuery) -> FindingsSummary:
     query=SummaryExportQuery,
     errors=(403, 422),
     summary="The aggregate findings as a file: format=csv (one figure per row) or json",
+    produces=("text/csv", "application/json"),
 )
 def export_summary(principal: Principal, query: SummaryExportQuery) -> Response:
     result = analytics.summary(principal, SummaryQuery(**query.model_dump(exclude={"format"})))

@@ -33,6 +33,7 @@ def _html(inputs: report.ReportInputs) -> Response:
     access=Access.USER,
     errors=(404, 409),
     summary="The visual accessibility report of an analysed image, as a self-contained HTML page",
+    produces=("text/html",),
 )
 def get_report(principal: Principal, image_id: str) -> Response:
     return _html(report.for_viewer(principal, image_id))
@@ -67,6 +68,7 @@ def create_report_link(
     query=SharedReportQuery,
     errors=(403, 404, 409, 410, 422),
     summary="The report through a signed link (no token; the link expires)",
+    produces=("text/html",),
 )
 def shared_report(image_id: str, query: SharedReportQuery) -> Response:
     return _html(report.for_link(image_id, query.expires, query.signature))
