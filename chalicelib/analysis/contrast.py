@@ -110,9 +110,8 @@ def _ycc(rgb: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDA
 class ColourSnapper:
     """Snaps a noisy colour estimate to a flat colour of the image when perceptually equal."""
 
-    def __init__(self, modes: list[PaletteColour], noise: float, blurred: bool = False) -> None:
+    def __init__(self, modes: list[PaletteColour], noise: float) -> None:
         self.noise = noise
-        self.blurred = blurred
         if noise > 0:  # with noise, never-flat modes are ringing artefacts, not colours
             modes = [m for m in modes if m.flatness >= 0.15]
         self.rgb = np.array([m.rgb for m in modes], dtype=np.float64).reshape(-1, 3)
@@ -132,30 +131,16 @@ class ColourSnapper:
         """Glyph colour from the most extreme ink estimate.
 
         Glyph pixels are mixtures of ink and background, so the true ink lies on the ray from
-        the background through the estimate. A flat colour of the image on that ray, at or a
-        little beyond the estimate, is taken as the ink (thin or resampled strokes never reach
-        full coverage; compression noise scatters around it).
+        the background through the estimate. With compression noise, a flat colour of the
+        image at (about) the estimate's place on that ray, or one that explains the estimate
+        as luma kept and chroma pulled towards the background, is taken as the ink.
         """
-        if self.rgb.shape[0] and self.noise > 0 and not self.blurred:
+        if self.rgb.shape[0] and self.noise > 0:
             hit = self._chroma_subsampled(est, bg)
+            if hit is None:
+                hit = self.on_ray(est, bg, low=1 / 1.1, high=1 / 0.92, tube=4.0 + 2.0 * self.noise)
             if hit is not None:
                 return hit
-        if self.rgb.shape[0] and (self.noise > 0 or self.blurred):
-            u = est - bg
-            nu = float(np.sqrt((u * u).sum()))
-            v = self.rgb - bg
-            vv = np.maximum((v * v).sum(-1), 1e-9)
-            t = (v @ u) / vv  # position of the estimate along bg -> mode (1 = at the mode)
-            perp = np.sqrt(np.maximum((u * u).sum() - t * t * vv, 0.0))
-            tube = 4.0 + 2.0 * self.noise + 0.08 * nu
-            near = (perp <= tube) & (t >= 0.92) & (t <= 1.1)
-            if near.any():
-                j = int(np.argmin(np.where(near, np.abs(t - 1), np.inf)))
-                return self._round(self.rgb[j])
-            beyond = (perp <= tube) & (t >= 0.35) & (t < 0.92)
-            if beyond.any() and self.blurred:
-                j = int(np.argmax(np.where(beyond, t, -np.inf)))
-                return self._round(self.rgb[j])
         return self(est)
 
     def _chroma_subsampled(
@@ -183,7 +168,12 @@ class ColourSnapper:
         return self._round(self.rgb[int(np.argmin(score))])
 
     def on_ray(
-        self, est: npt.NDArray[np.float64], bg: npt.NDArray[np.float64], low: float, high: float
+        self,
+        est: npt.NDArray[np.float64],
+        bg: npt.NDArray[np.float64],
+        low: float,
+        high: float,
+        tube: float = 4.0,
     ) -> RGB | None:
         """The flat colour on the blend ray from `bg` through `est` whose distance from the
         background is `low`..`high` times the estimate's (the nearest such), if any."""
@@ -195,7 +185,7 @@ class ColourSnapper:
         vv = np.maximum((v * v).sum(-1), 1e-9)
         t = (v @ u) / vv
         perp = np.sqrt(np.maximum((u * u).sum() - t * t * vv, 0.0))
-        near = (perp <= 4.0 + 0.08 * nu) & (t >= 1 / high) & (t <= 1 / low)
+        near = (perp <= tube + 0.08 * nu) & (t >= 1 / high) & (t <= 1 / low)
         if not near.any():
             return None
         return self._round(self.rgb[int(np.argmin(np.where(near, np.abs(t - 1), np.inf)))])
