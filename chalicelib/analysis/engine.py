@@ -106,12 +106,11 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         for m in (contrast_step.measure_region(rgb, r, noise, snap) for r in regions)
         if m is not None
     ]
-    estimated_dpr = contrast_step.estimate_dpr(measured, rgb.shape[1])
-    if estimated_dpr < 0.85:
+    work_dpr = dpr / factor if dpr else contrast_step.estimate_dpr(measured, rgb.shape[1])
+    if work_dpr < 0.85:  # fewer pixels than CSS pixels: a downscaled, blurred screenshot
         measured = contrast_step.resnap_downscaled(measured, snap)
     elif noise == 0:
         measured = contrast_step.pool_same_ink(measured)
-    work_dpr = dpr / factor if dpr else estimated_dpr
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
     colours = _merge_text_colours(palette, findings, total_px)
