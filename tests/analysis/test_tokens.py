@@ -2,10 +2,11 @@
 
 The DTCG publishes JSON schemas for 2025.10 in its repository but in no package registry, so
 they cannot be fetched here; DTCG_SCHEMA below is written from the Format and Color modules of
-the specification and agrees with those schemas on what our documents use: every token has `$type` and `$value`;
-colour values are objects with `colorSpace` "srgb", three `components` in 0..1, optional
-`alpha` and a `hex` fallback; dimensions are `{value, unit}` with unit px or rem; aliases are
-`{group.token}` strings; `$extensions` keys are reverse-domain names.
+the specification and agrees with those schemas on what our documents use: every token has
+`$type` and `$value` and no unknown `$` property; colour values are objects with `colorSpace`
+"srgb", three `components` in 0..1, optional `alpha` and a `hex` fallback; dimensions are
+`{value, unit}` with unit px or rem; aliases are `{group.token}` strings; `$extensions` keys
+are reverse-domain names.
 """
 
 from __future__ import annotations
