@@ -296,6 +296,38 @@ def pool_same_ink(measured: list[Measured]) -> list[Measured]:
 _BLUR_REACH = ((1.4, 0.92), (2.5, 0.97))
 
 
+def pool_lossy_lines(measured: list[Measured], snap: ColourSnapper) -> list[Measured]:
+    """In lossy files each word's ink estimate carries its own block noise; the words of a
+    line on one background share their ink, so each takes the median of its line's estimates
+    before snapping."""
+    out = []
+    for m in measured:
+        bg = np.array(m.bg, dtype=np.float64)
+        u = np.array(m.fg_estimate) - bg
+        nu = float(np.linalg.norm(u))
+        group = [m.fg_estimate]
+        r = m.region
+        for o in measured:
+            q = o.region
+            if o is m or o.bg != m.bg or nu == 0:
+                continue
+            overlap = min(r.y + r.h, q.y + q.h) - max(r.y, q.y)
+            gap = max(q.x - (r.x + r.w), r.x - (q.x + q.w))
+            if overlap < 0.6 * min(r.h, q.h) or gap > 3 * max(r.h, q.h):
+                continue
+            v = np.array(o.fg_estimate) - bg
+            nv = float(np.linalg.norm(v))
+            if nv > 0 and float(u @ v) / (nu * nv) > 0.99 and 0.8 < nv / nu < 1.25:
+                group.append(o.fg_estimate)
+        if len(group) < 2:
+            out.append(m)
+            continue
+        est = np.median(np.array(group), axis=0)
+        fg = snap.ink(est, bg)
+        out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
+    return out
+
+
 def _line_extremes(
     measured: list[Measured],
 ) -> list[tuple[tuple[float, float, float], float]]:

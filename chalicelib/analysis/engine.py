@@ -111,6 +111,8 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         measured = contrast_step.resnap_downscaled(measured, snap)
     elif noise == 0:
         measured = contrast_step.pool_same_ink(measured)
+    else:
+        measured = contrast_step.pool_lossy_lines(measured, snap)
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
     colours = _merge_text_colours(palette, findings, total_px)
