@@ -351,7 +351,10 @@ def _line_extremes(
                 continue
             v = np.array(o.fg_estimate) - bg
             nv = float(np.linalg.norm(v))
-            if nv > best_norm and nu > 0 and float(u @ v) / (nu * nv) > 0.995:
+            # Same direction and at most 30 % further: greys of different weight (body and
+            # muted text) share a direction, but not a distance.
+            same = nu > 0 and float(u @ v) / (nu * nv) > 0.995 and nv <= 1.3 * nu
+            if nv > best_norm and same:
                 best, best_norm, best_stem = o.fg_estimate, nv, o.stem_ratio * o.font_px
         out.append((best, best_stem))
     return out
