@@ -29,8 +29,9 @@ from .text import find_text_regions
 from .tokens import build_tokens
 
 ENGINE_VERSION = "0.1.0"
-# Larger images are analysed at a reduced scale so memory stays bounded (40 MP -> ~10 MP).
-WORK_MAX_PIXELS = 12_000_000
+# Larger images are analysed at a reduced scale so memory stays bounded. Text search works
+# in strips, so this only guards against limits raised far beyond the default.
+WORK_MAX_PIXELS = 64_000_000
 _TEXT_MIN_FRACTION = 0.002
 _MAX_PALETTE = 16
 _PAIR_COLOURS = 12

@@ -76,7 +76,7 @@ def find_text_regions(rgb: RGBArray, noise: float = 0.0) -> list[TextRegion]:
     """Boxes (x, y, w, h) of words in the image, in reading order."""
     h, w = rgb.shape[:2]
     if h * w >= HALF_RES_MIN_PIXELS:
-        half = _find_words(rgb[::2, ::2], noise)
+        half = _find_words_in_strips(rgb[::2, ::2], noise)
         heights = [r.h for r in half]
         if heights and float(np.median(heights)) >= _HALF_RES_MIN_WORD_HEIGHT:
             # Back to full resolution, one pixel of margin for the halving.
@@ -89,7 +89,31 @@ def find_text_regions(rgb: RGBArray, noise: float = 0.0) -> list[TextRegion]:
                 )
                 for r in half
             ]
-    return _find_words(rgb, noise)
+    return _find_words_in_strips(rgb, noise)
+
+
+# Long pages are searched in horizontal strips so that the label images (about 20 bytes per
+# pixel) stay small; strips overlap by more than the tallest glyph and a word belongs to the
+# strip that holds its centre.
+STRIP_PIXELS = 4_000_000
+_STRIP_OVERLAP = 400
+
+
+def _find_words_in_strips(rgb: RGBArray, noise: float) -> list[TextRegion]:
+    h, w = rgb.shape[:2]
+    rows = max(1024, STRIP_PIXELS // max(w, 1))
+    if h <= rows + _STRIP_OVERLAP:
+        return _find_words(rgb, noise)
+    out: list[TextRegion] = []
+    for start in range(0, h, rows):
+        lo = max(0, start - _STRIP_OVERLAP)
+        hi = min(h, start + rows + _STRIP_OVERLAP)
+        for r in _find_words(rgb[lo:hi], noise):
+            centre = lo + r.y + r.h / 2
+            if start <= centre < start + rows:
+                out.append(TextRegion(r.x, lo + r.y, r.w, r.h))
+    out.sort(key=lambda r: (r.y, r.x))
+    return out
 
 
 def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:

@@ -167,3 +167,21 @@ def test_degenerate_images_are_analysed(
     result = analyze_bytes(encode(Image.new("RGB", size, (10, 20, 30))))
     assert [p.hex for p in result.palette] == ["#0a141e"]
     assert result.contrast.findings == []
+
+
+def test_strip_search_finds_the_same_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import ImageDraw, ImageFont
+
+    from chalicelib.analysis import text
+
+    im = Image.new("RGB", (400, 3000), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=16)
+    for y in range(20, 2980, 37):  # lines everywhere, some across every strip boundary
+        draw.text((20, y), "Strips keep memory bounded", fill=(40, 40, 40), font=font)
+    rgb = np.asarray(im)
+    whole = text.find_text_regions(rgb)
+    monkeypatch.setattr(text, "STRIP_PIXELS", 400 * 1024)
+    striped = text.find_text_regions(rgb)
+    assert len(whole) > 200
+    assert striped == whole
