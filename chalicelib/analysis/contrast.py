@@ -10,6 +10,7 @@ stem width; sizes too close to the WCAG large-text boundary are reported as unkn
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, replace
 
@@ -268,25 +269,30 @@ def pool_same_ink(measured: list[Measured]) -> list[Measured]:
     blend ray from the same background, a little short of one another, take the most extreme
     colour of the group, which some word did reach.
     """
-    out = list(measured)
-    by_bg: dict[RGB, list[int]] = {}
-    for i, m in enumerate(measured):
-        by_bg.setdefault(m.bg, []).append(i)
-    for bg, idx in by_bg.items():
-        if len(idx) < 2:
+    by_bg: dict[RGB, set[RGB]] = {}
+    for m in measured:
+        by_bg.setdefault(m.bg, set()).add(m.fg)
+    # Decide per distinct (background, ink) pair: pages repeat a handful of colours.
+    better: dict[tuple[RGB, RGB], RGB] = {}
+    for bg, fgs in by_bg.items():
+        if len(fgs) < 2:
             continue
+        inks = sorted(fgs)
         b = np.array(bg, dtype=np.float64)
-        vecs = np.array([measured[i].fg for i in idx], dtype=np.float64) - b
+        vecs = np.array(inks, dtype=np.float64) - b
         norms = np.sqrt((vecs * vecs).sum(-1))
-        for k, i in enumerate(idx):
+        for k, ink in enumerate(inks):
             if norms[k] < 1:
                 continue
             cos = (vecs @ vecs[k]) / np.maximum(norms * norms[k], 1e-9)
             same = (cos > 0.999) & (norms >= norms[k]) & (norms <= norms[k] * 1.08)
             j = int(np.argmax(np.where(same, norms, -1.0)))
             if j != k and same[j]:
-                fg = measured[idx[j]].fg
-                out[i] = replace(measured[i], fg=fg, ratio=ratio_of(fg, bg))
+                better[(bg, ink)] = inks[j]
+    out = []
+    for m in measured:
+        fg = better.get((m.bg, m.fg))
+        out.append(m if fg is None else replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
     return out
 
 
@@ -296,25 +302,41 @@ def pool_same_ink(measured: list[Measured]) -> list[Measured]:
 _BLUR_REACH = ((1.4, 0.92), (2.5, 0.97))
 
 
+def _line_mates(measured: list[Measured]) -> list[list[int]]:
+    """For each word, the other words of its text line on the same background: vertically
+    overlapping by 60 % and at most three line heights apart. Words are visited in order of
+    their top edge, so only a window of nearby words is compared (pages have thousands)."""
+    order = sorted(range(len(measured)), key=lambda i: measured[i].region.y)
+    tops = [measured[i].region.y for i in order]
+    mates: list[list[int]] = [[] for _ in measured]
+    for pos, i in enumerate(order):
+        r = measured[i].region
+        # A mate overlapping r vertically starts above r's bottom edge.
+        end = bisect.bisect_left(tops, r.y + r.h, lo=pos)
+        for j in order[pos + 1 : end]:
+            q = measured[j].region
+            if measured[j].bg != measured[i].bg:
+                continue
+            overlap = min(r.y + r.h, q.y + q.h) - max(r.y, q.y)
+            gap = max(q.x - (r.x + r.w), r.x - (q.x + q.w))
+            if overlap >= 0.6 * min(r.h, q.h) and gap <= 3 * max(r.h, q.h):
+                mates[i].append(j)
+                mates[j].append(i)
+    return mates
+
+
 def pool_lossy_lines(measured: list[Measured], snap: ColourSnapper) -> list[Measured]:
     """In lossy files each word's ink estimate carries its own block noise; the words of a
     line on one background share their ink, so each takes the median of its line's estimates
     before snapping."""
     out = []
-    for m in measured:
+    for m, mates in zip(measured, _line_mates(measured), strict=True):
         bg = np.array(m.bg, dtype=np.float64)
         u = np.array(m.fg_estimate) - bg
         nu = float(np.linalg.norm(u))
         group = [m.fg_estimate]
-        r = m.region
-        for o in measured:
-            q = o.region
-            if o is m or o.bg != m.bg or nu == 0:
-                continue
-            overlap = min(r.y + r.h, q.y + q.h) - max(r.y, q.y)
-            gap = max(q.x - (r.x + r.w), r.x - (q.x + q.w))
-            if overlap < 0.6 * min(r.h, q.h) or gap > 3 * max(r.h, q.h):
-                continue
+        for j in mates if nu > 0 else []:
+            o = measured[j]
             v = np.array(o.fg_estimate) - bg
             nv = float(np.linalg.norm(v))
             if nv > 0 and float(u @ v) / (nu * nv) > 0.99 and 0.8 < nv / nu < 1.25:
@@ -335,25 +357,18 @@ def _line_extremes(
     its background and blend direction (a line is set in one colour; the word whose strokes
     fell best on the pixel grid got closest to it), with that word's stem width."""
     out = []
-    for m in measured:
+    for m, mates in zip(measured, _line_mates(measured), strict=True):
         bg = np.array(m.bg, dtype=np.float64)
         u = np.array(m.fg_estimate) - bg
         nu = float(np.linalg.norm(u))
         best, best_norm, best_stem = m.fg_estimate, nu, m.stem_ratio * m.font_px
-        r = m.region
-        for o in measured:
-            q = o.region
-            if o is m or o.bg != m.bg:
-                continue
-            overlap = min(r.y + r.h, q.y + q.h) - max(r.y, q.y)
-            gap = max(q.x - (r.x + r.w), r.x - (q.x + q.w))
-            if overlap < 0.6 * min(r.h, q.h) or gap > 3 * max(r.h, q.h):
-                continue
+        for j in mates:
+            o = measured[j]
             v = np.array(o.fg_estimate) - bg
             nv = float(np.linalg.norm(v))
             # Same direction and at most 30 % further: greys of different weight (body and
             # muted text) share a direction, but not a distance.
-            same = nu > 0 and float(u @ v) / (nu * nv) > 0.995 and nv <= 1.3 * nu
+            same = nu > 0 and nv > 0 and float(u @ v) / (nu * nv) > 0.995 and nv <= 1.3 * nu
             if nv > best_norm and same:
                 best, best_norm, best_stem = o.fg_estimate, nv, o.stem_ratio * o.font_px
         out.append((best, best_stem))
