@@ -108,12 +108,12 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         if m is not None
     ]
     work_dpr = dpr / factor if dpr else contrast_step.estimate_dpr(measured, rgb.shape[1])
-    if work_dpr < 0.85:  # fewer pixels than CSS pixels: a downscaled, blurred screenshot
-        measured = contrast_step.resnap_downscaled(measured, snap)
+    if decoded.lossy:
+        measured = contrast_step.pool_lossy_lines(measured, snap)
+    elif contrast_step.looks_resampled(measured) or (dpr is not None and work_dpr < 0.85):
+        measured = contrast_step.resnap_downscaled(measured, snap)  # downscaled: blurred
     elif noise == 0:
         measured = contrast_step.pool_same_ink(measured)
-    else:
-        measured = contrast_step.pool_lossy_lines(measured, snap)
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
     colours = _merge_text_colours(palette, findings, total_px)
