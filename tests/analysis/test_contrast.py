@@ -185,3 +185,26 @@ def test_strip_search_finds_the_same_words(monkeypatch: pytest.MonkeyPatch) -> N
     striped = text.find_text_regions(rgb)
     assert len(whole) > 200
     assert striped == whole
+
+
+def test_resampled_screenshots_are_recognised(text_card: Card) -> None:
+    from chalicelib.analysis.contrast import ColourSnapper, looks_resampled, measure_region
+    from chalicelib.analysis.palette import extract_palette
+    from chalicelib.analysis.text import find_text_regions
+
+    im, _ = text_card((33, 37, 41), (255, 255, 255), size=16, text="Many words " * 6)
+    lines = Image.new("RGB", (im.width, im.height * 4), (255, 255, 255))
+    for k in range(4):  # several lines, so that there are words enough to judge
+        lines.paste(im, (0, k * im.height))
+    im = lines
+
+    def judged(img: Image.Image) -> bool:
+        rgb = np.asarray(img.convert("RGB"))
+        pal = extract_palette(rgb)
+        snap = ColourSnapper(pal.modes, pal.noise)
+        found = [measure_region(rgb, r, pal.noise, snap) for r in find_text_regions(rgb)]
+        return looks_resampled([m for m in found if m is not None])
+
+    assert not judged(im)
+    small = im.resize((im.width * 3 // 5, im.height * 3 // 5), Image.Resampling.LANCZOS)
+    assert judged(small)
