@@ -123,7 +123,7 @@ class ColourSnapper:
     def __init__(self, modes: list[PaletteColour], noise: float) -> None:
         self.noise = noise
         if noise > 0:  # with noise, never-flat modes are ringing artefacts, not colours
-            modes = [m for m in modes if m.flatness >= 0.15]
+            modes = [m for m in modes if m.flatness >= 0.08]
         self.rgb = np.array([m.rgb for m in modes], dtype=np.float64).reshape(-1, 3)
         self.lab = srgb_to_cielab(self.rgb) if len(modes) else np.zeros((0, 3))
         self.limit = 0.0 if noise == 0 else 3.0 + 0.5 * noise
@@ -170,7 +170,12 @@ class ColourSnapper:
         dy = np.abs(y_m - y_est)
         # Subsampled chroma also drags luma a little where the chroma step is large.
         tol_y = 6.0 + 2.0 * self.noise + 0.1 * np.sqrt(vv)
-        ok = (dy <= tol_y) & (resid <= 8.0 + 2.0 * self.noise) & (beta >= 0.35) & (beta <= 1.2)
+        ok = (
+            (dy <= tol_y)
+            & (resid <= 8.0 + 2.0 * self.noise + 0.05 * np.sqrt(vv))
+            & (beta >= 0.35)
+            & (beta <= 1.2)
+        )
         ok &= np.abs(y_m - y_bg) > 2 * tol_y
         if not ok.any():
             return None

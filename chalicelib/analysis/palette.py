@@ -99,6 +99,21 @@ def _segment_distance(
     return np.sqrt(((p - proj) ** 2).sum(-1)), t
 
 
+_WHITE_LAB = srgb_to_cielab(np.array([255.0, 255.0, 255.0]))
+_BLACK_LAB = srgb_to_cielab(np.array([0.0, 0.0, 0.0]))
+
+
+def _snap_to_extremes(centre: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Lossy codecs pull pure white and black a few codes inwards (clipping of the ringing
+    around them); a cluster within a just-noticeable difference of either is taken as it."""
+    lab = srgb_to_cielab(centre)
+    if float(delta_e_2000(lab, _WHITE_LAB)) < 2.0:
+        return np.array([255.0, 255.0, 255.0])
+    if float(delta_e_2000(lab, _BLACK_LAB)) < 2.0:
+        return np.array([0.0, 0.0, 0.0])
+    return centre
+
+
 def _kmeans_palette(samples: npt.NDArray[np.int16], k: int = 8) -> list[PaletteColour]:
     """Perceptual palette for photographic content: k-means in OKLab, deterministic seeds."""
     flat: npt.NDArray[np.int16] = samples.reshape(-1, 3)
@@ -225,6 +240,8 @@ def extract_palette(
     merged: list[list[float]] = []
     merged_lab: list[npt.NDArray[np.float64]] = []
     for centre, n, flatness, _, _ in sorted(seeds, key=lambda s: -s[1]):
+        if noise > 0:
+            centre = _snap_to_extremes(centre)
         clab = srgb_to_cielab(centre)
         if merged_lab:
             de = delta_e_2000(np.array(merged_lab), clab)
