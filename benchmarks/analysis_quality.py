@@ -1,6 +1,7 @@
 """Quality benchmark of the analysis engine on a corpus folder with browser ground truth.
 
-    python benchmarks/analysis_quality.py [CORPUS_DIR]     (default: ../shared/corpus)
+    python benchmarks/analysis_quality.py [CORPUS_DIR] [-v]     (default: ../shared/corpus)
+    python benchmarks/analysis_quality.py --make-variants CORPUS_DIR OUT_DIR
 
 Scoring (issue 3):
 - Palette: design colours are ground-truth colours covering >= 0.5 % of the page. Recall is the
@@ -253,8 +254,41 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
     return results
 
 
+def make_variants(corpus: Path, out: Path) -> None:
+    """Write further upload-like variants of the corpus pages (not used for tuning): JPEG at
+    quality 70, lossy WebP at quality 80 and a 75 % Lanczos downscale, each with its ground
+    truth (boxes scaled like the corpus's own variants)."""
+    vdir = out / "variants"
+    vdir.mkdir(parents=True, exist_ok=True)
+    for jf in sorted(corpus.glob("*.json")):
+        meta = json.loads(jf.read_text())
+        name = jf.stem
+        im = Image.open(corpus / f"{name}.png").convert("RGB")
+        for suffix, fmt, options in (
+            ("q70.jpg", "JPEG", {"quality": 70}),
+            ("w80.webp", "WEBP", {"quality": 80}),
+        ):
+            im.save(vdir / f"{name}-{suffix}", fmt, **options)
+            (vdir / f"{name}-{suffix.split('.')[0]}.json").write_text(
+                json.dumps({**meta, "image_file": f"{name}-{suffix}"})
+            )
+        scale = 0.75
+        small = im.resize(
+            (round(im.width * scale), round(im.height * scale)), Image.Resampling.LANCZOS
+        )
+        small.save(vdir / f"{name}-s75.png")
+        scaled = json.loads(json.dumps(meta))
+        scaled["image_file"] = f"{name}-s75.png"
+        for element in scaled["text_elements"]:
+            element["bbox"] = [round(v * scale) for v in element["bbox"]]
+        (vdir / f"{name}-s75.json").write_text(json.dumps(scaled))
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    if "--make-variants" in sys.argv:
+        make_variants(Path(args[0]), Path(args[1]))
+        return
     corpus = Path(args[0]) if args else ROOT / ".." / "shared" / "corpus"
     verbose = "-v" in sys.argv
     results = run(corpus.resolve(), verbose)
