@@ -201,6 +201,7 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             "elements": 0,
         }
         errors: list[float] = []
+        errors_by_kind: dict[str, list[float]] = {}
         for image, meta in pages:
             data = image.read_bytes()
             t0 = time.perf_counter()
@@ -221,6 +222,9 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             for k in agg:
                 agg[k] += cs[k]
             errors.extend(cs["errors"])
+            if set_name == "variants":  # NAME-q85.jpg -> q85
+                kind = image.stem.rsplit("-", 1)[-1]
+                errors_by_kind.setdefault(kind, []).extend(cs["errors"])
             if verbose:
                 print(
                     f"  {image.name:30s} palette {counts[0]}/{counts[1]} {counts[2]}/{counts[3]}"
@@ -250,6 +254,16 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             "coverage": round(agg["covered"] / max(agg["elements"], 1), 3),
             "elements": agg["elements"],
         }
+        if errors_by_kind:
+            set_result["ratio_error_by_kind"] = {
+                kind: {
+                    "elements": len(errs),
+                    "p50": round(float(np.median(errs)), 3),
+                    "p90": round(float(np.percentile(errs, 90)), 3),
+                }
+                for kind, errs in sorted(errors_by_kind.items())
+                if errs
+            }
         results[set_name] = set_result
     return results
 
