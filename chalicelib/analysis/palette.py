@@ -4,7 +4,8 @@ A UI's design colours are painted as flat runs: a pixel of a design colour usual
 right or lower neighbour. Anti-aliasing blends sit on glyph and shape edges, rarely repeat in
 both directions, and lie on the RGB segment between two flat colours, so they are dropped as
 mixtures. Compression noise and resampling spread one colour over many near codes, so the
-flat samples are clustered around their modes in OKLab and snapped to the mode. Images with
+flat samples are clustered around their modes in OKLab and snapped to the mode. A gradient
+spreads over a continuum of codes with no dominant one and is not a design colour. Images with
 little flat area (photos) get a k-means palette in OKLab instead.
 """
 

@@ -1,9 +1,12 @@
-"""Text-region detection from pixels alone.
+"""Text-region detection from pixels alone (no OCR).
 
 Glyphs are small connected components of strong local contrast (edges) sitting on a flat
-background. Long straight edges (borders, rules) and rectangle outlines (inputs, cards) are
-removed, the remaining glyph components are joined horizontally into lines with a gap scaled to
-their height, and each line's ink box becomes a text region.
+background. Long straight edges (borders, rules) and rectangle outlines (inputs, cards,
+badges) are removed, and the remaining glyph components are joined horizontally into words,
+with a gap scaled to their height: a page's text elements are often single words (labels,
+cells, links), so a finding must not straddle two of them. Each word's ink box is a region.
+Large screenshots are searched at half resolution when their glyphs are big enough, and long
+pages in overlapping strips, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ _EIGHT = np.ones((3, 3), dtype=bool)
 
 @dataclass(frozen=True)
 class TextRegion:
+    """The ink box of one word, in pixels of the image searched."""
+
     x: int
     y: int
     w: int
