@@ -186,7 +186,7 @@ def test_engine_tokens_validate(
 
 
 SD_VERSION = "4.4.0"
-SD_DIR = Path(__file__).resolve().parents[2] / ".venv" / "style-dictionary"
+SD_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "style-dictionary"
 
 
 def _style_dictionary() -> Path:
