@@ -10,7 +10,7 @@ from PIL import Image
 
 from . import contrast as contrast_step
 from . import cvd as cvd_step
-from .colour import delta_e_2000, oklab_to_oklch, srgb_to_cielab, srgb_to_oklab, to_hex
+from .colour import delta_e_2000, hex_of, oklab_to_oklch, srgb_to_cielab, srgb_to_oklab
 from .decode import DEFAULT_MAX_PIXELS, DecodedImage, RGBArray, decode_image
 from .palette import Palette, PaletteColour, extract_palette
 from .result import (
@@ -121,14 +121,14 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     colours = colours[:_MAX_PALETTE]
     roles = _roles(colours)
     entries = [
-        PaletteEntry(hex=to_hex(c.rgb), fraction=round(c.fraction, 5), role=role)
+        PaletteEntry(hex=hex_of(c.rgb), fraction=round(c.fraction, 5), role=role)
         for (c, _), role in zip(colours, roles, strict=True)
     ]
     pair_colours = [c.rgb for c, _ in colours[:_PAIR_COLOURS]]
     pairs = [
         PairRating(
-            foreground=to_hex(p.foreground),
-            background=to_hex(p.background),
+            foreground=hex_of(p.foreground),
+            background=hex_of(p.background),
             ratio=p.ratio,
             aa_normal=p.aa_normal,
             aa_large=p.aa_large,
@@ -140,15 +140,15 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     out_findings = [
         ContrastFinding(
             bbox=(f.bbox[0] * factor, f.bbox[1] * factor, f.bbox[2] * factor, f.bbox[3] * factor),
-            foreground=to_hex(f.fg),
-            background=to_hex(f.bg),
+            foreground=hex_of(f.fg),
+            background=hex_of(f.bg),
             ratio=f.ratio,
             large_text=f.large_text,
             passes=Passes(aa=f.aa, aaa=f.aaa),
             borderline=f.borderline,
             font_size_px=f.font_size_css_px,
             bold=f.bold,
-            suggested_foreground=to_hex(f.suggested_fg) if f.suggested_fg else None,
+            suggested_foreground=hex_of(f.suggested_fg) if f.suggested_fg else None,
         )
         for f in findings
     ]
@@ -172,12 +172,12 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
             "deuteranomaly": f"Machado 2009, severity {cvd_step.PARTIAL_SEVERITY}",
             "achromatopsia": "Rec. 709 luminance",
         },
-        simulated_palette={k: [to_hex(c) for c in v] for k, v in report.simulated.items()},
+        simulated_palette={k: [hex_of(c) for c in v] for k, v in report.simulated.items()},
         confusable_pairs={
             k: [
                 ConfusablePair(
-                    a=to_hex(p.a),
-                    b=to_hex(p.b),
+                    a=hex_of(p.a),
+                    b=hex_of(p.b),
                     delta_e_normal=p.delta_e_normal,
                     delta_e_simulated=p.delta_e_simulated,
                 )
