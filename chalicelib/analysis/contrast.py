@@ -99,14 +99,14 @@ def ratio_of(fg: RGB, bg: RGB) -> float:
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
-def _mode_rgb(pixels: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
+def _mode_rgb(pixels: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
     return _mode_and_count(pixels)[0]
 
 
-def _mode_and_count(pixels: npt.NDArray[np.int16]) -> tuple[npt.NDArray[np.int16], int]:
+def _mode_and_count(pixels: npt.NDArray[np.int32]) -> tuple[npt.NDArray[np.int32], int]:
     """The most frequent exact colour of a pixel list, and how often it occurs."""
     if bool((pixels == pixels[0]).all()):  # the common case: one flat colour
-        return np.asarray(pixels[0], dtype=np.int16), int(pixels.shape[0])
+        return np.asarray(pixels[0], dtype=np.int32), int(pixels.shape[0])
     keys = (
         (pixels[:, 0].astype(np.int32) << 16)
         | (pixels[:, 1].astype(np.int32) << 8)
@@ -115,7 +115,7 @@ def _mode_and_count(pixels: npt.NDArray[np.int16]) -> tuple[npt.NDArray[np.int16
     uniq, counts = np.unique(keys, return_counts=True)
     best = int(np.argmax(counts))
     k = int(uniq[best])
-    return np.array([(k >> 16) & 255, (k >> 8) & 255, k & 255], dtype=np.int16), int(counts[best])
+    return np.array([(k >> 16) & 255, (k >> 8) & 255, k & 255], dtype=np.int32), int(counts[best])
 
 
 def _ycc(rgb: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -238,7 +238,7 @@ def measure_region(
     pad = 2
     y0, y1 = max(0, region.y - pad), min(height, region.y + region.h + pad)
     x0, x1 = max(0, region.x - pad), min(width, region.x + region.w + pad)
-    crop = rgb[y0:y1, x0:x1].astype(np.int16)
+    crop = rgb[y0:y1, x0:x1].astype(np.int32)
     ring = np.concatenate([crop[0], crop[-1], crop[1:-1, 0], crop[1:-1, -1]])
     bg = _mode_rgb(ring).astype(np.float64)
     if noise > 0:
@@ -246,13 +246,14 @@ def measure_region(
         if near.shape[0]:
             bg = np.median(near, axis=0)
     inner = crop[region.y - y0 : region.y - y0 + region.h, region.x - x0 : region.x - x0 + region.w]
-    diff = inner.astype(np.int32) - bg.astype(np.int32) if noise == 0 else inner - bg
+    diff = inner - bg.astype(np.int32) if noise == 0 else inner - bg
     dist2 = (diff * diff).sum(-1)  # squared distances: every threshold below is on squares
     dmax2 = float(dist2.max(initial=0))
     if dmax2 < 144.0:
         return None
     ink = dist2 >= 0.25 * dmax2
-    if ink.mean() > 0.6:  # a filled shape (button, bar, badge without text), not glyphs
+    ink_count = int(np.count_nonzero(ink))
+    if ink_count > 0.6 * ink.size:  # a filled shape (button, bar, badge), not glyphs
         return None
     # Crisp: the pixels within 10 % of the extreme. Noisy: the top 15 % of the ink, robust
     # to ringing overshoot and to blends.
@@ -260,8 +261,12 @@ def measure_region(
     strong_px = inner[strong]
     mode, mode_count = _mode_and_count(strong_px)
     fg = mode.astype(np.float64) if noise == 0 else np.median(strong_px, axis=0)
-    bg_rgb = snap(bg)
-    fg_rgb = snap.ink(fg, np.array(bg_rgb, dtype=np.float64))
+    if noise == 0:  # exact colours of a lossless image: nothing to snap
+        bg_rgb = (int(bg[0]), int(bg[1]), int(bg[2]))
+        fg_rgb = (int(fg[0]), int(fg[1]), int(fg[2]))
+    else:
+        bg_rgb = snap(bg)
+        fg_rgb = snap.ink(fg, np.array(bg_rgb, dtype=np.float64))
     ratio = ratio_of(fg_rgb, bg_rgb)
 
     # Glyph geometry: the dense band of the row profile is the x-height (or cap height).
@@ -281,9 +286,9 @@ def measure_region(
         ratio=ratio,
         font_px=font_px,
         stem_ratio=stem / max(font_px, 1.0),
-        ink_pixels=int(ink.sum()),
+        ink_pixels=ink_count,
         fg_estimate=(float(fg[0]), float(fg[1]), float(fg[2])),
-        exact_support=mode_count / max(int(ink.sum()), 1),
+        exact_support=mode_count / max(ink_count, 1),
     )
 
 
