@@ -101,7 +101,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     # Lossy files ring at glyph edges even where the flat fills came through exactly.
     noise = max(palette.noise, 1.0) if decoded.lossy else palette.noise
     regions = find_text_regions(rgb, noise)
-    snap = contrast_step.ColourSnapper(palette.modes, noise)
+    snap = contrast_step.ColourSnapper(palette.modes, noise, lossy=decoded.lossy)
     measured = [
         m
         for m in (contrast_step.measure_region(rgb, r, noise, snap) for r in regions)
