@@ -140,6 +140,8 @@ class ColourSnapper:
             modes = [m for m in modes if m.flatness >= 0.08]
         self.rgb = np.array([m.rgb for m in modes], dtype=np.float64).reshape(-1, 3)
         self.lab = srgb_to_cielab(self.rgb) if len(modes) else np.zeros((0, 3))
+        # Black and white text need not appear as fills to be an image's ink.
+        self.extremes = np.array([(0.0, 0.0, 0.0), (255.0, 255.0, 255.0)])
         self.limit = 0.0 if noise == 0 else 3.0 + 0.5 * noise
 
     def __call__(self, rgb: npt.NDArray[np.float64]) -> RGB:
@@ -159,10 +161,14 @@ class ColourSnapper:
         image at (about) the estimate's place on that ray, or one that explains the estimate
         as luma kept and chroma pulled towards the background, is taken as the ink.
         """
-        if self.rgb.shape[0] and self.noise > 0:
+        if self.noise > 0:
             hit = self._chroma_subsampled(est, bg)
             if hit is None:
                 hit = self.on_ray(est, bg, low=1 / 1.1, high=1 / 0.92, tube=4.0 + 2.0 * self.noise)
+            if hit is None and self.lossy:  # pure black or white, only when almost reached
+                hit = self.on_ray(
+                    est, bg, low=1 / 1.03, high=1 / 0.97, tube=4.0, targets=self.extremes
+                )
             if hit is not None:
                 return hit
         if self.lossy:
@@ -176,9 +182,12 @@ class ColourSnapper:
         """JPEG keeps luma at full resolution but averages chroma over 2x2 blocks, so thin
         coloured glyphs keep their luma while their chroma is pulled towards the background's.
         A flat colour with the same luma whose chroma lies on that pull is the ink."""
+        targets = np.vstack([self.rgb, self.extremes]) if self.lossy else self.rgb
+        if not targets.shape[0]:
+            return None
         y_est, c_est = _ycc(est)
         y_bg, c_bg = _ycc(bg)
-        y_m, c_m = _ycc(self.rgb)
+        y_m, c_m = _ycc(targets)
         v = c_m - c_bg
         vv = (v * v).sum(-1)
         u = c_est - c_bg
@@ -197,7 +206,7 @@ class ColourSnapper:
         if not ok.any():
             return None
         score = np.where(ok, dy + resid, np.inf)
-        return self._round(self.rgb[int(np.argmin(score))])
+        return self._round(targets[int(np.argmin(score))])
 
     def on_ray(
         self,
@@ -206,21 +215,23 @@ class ColourSnapper:
         low: float,
         high: float,
         tube: float = 4.0,
+        targets: npt.NDArray[np.float64] | None = None,
     ) -> RGB | None:
         """The flat colour on the blend ray from `bg` through `est` whose distance from the
         background is `low`..`high` times the estimate's (the nearest such), if any."""
-        if not self.rgb.shape[0]:
+        cands = self.rgb if targets is None else targets
+        if not cands.shape[0]:
             return None
         u = est - bg
         nu = float(np.sqrt((u * u).sum()))
-        v = self.rgb - bg
+        v = cands - bg
         vv = np.maximum((v * v).sum(-1), 1e-9)
         t = (v @ u) / vv
         perp = np.sqrt(np.maximum((u * u).sum() - t * t * vv, 0.0))
         near = (perp <= tube + 0.08 * nu) & (t >= 1 / high) & (t <= 1 / low)
         if not near.any():
             return None
-        return self._round(self.rgb[int(np.argmin(np.where(near, np.abs(t - 1), np.inf)))])
+        return self._round(cands[int(np.argmin(np.where(near, np.abs(t - 1), np.inf)))])
 
     def nearest(self, rgb: npt.NDArray[np.float64], limit: float) -> RGB:
         """The flat colour within `limit` dE2000 of `rgb`, else `rgb` itself."""
