@@ -443,7 +443,11 @@ def resnap_downscaled(measured: list[Measured], snap: ColourSnapper) -> list[Mea
         bg = np.array(m.bg, dtype=np.float64)
         est = bg + (np.array(est_rgb) - bg) / reach
         est = np.clip(est, 0, 255)
-        fg = snap.on_ray(est, bg, low=0.85, high=1.2) or snap.nearest(est, limit=3.0)
+        fg = (
+            snap.on_ray(est, bg, low=0.85, high=1.2)
+            or snap.on_ray(est, bg, low=0.9, high=1.1, targets=snap.extremes)
+            or snap.nearest(est, limit=3.0)
+        )
         out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
     return out
 
