@@ -47,4 +47,6 @@ def test_variants(scores: dict[str, Any]) -> None:
     assert v["palette"]["janus"]["recall"] >= 0.88
     assert v["palette"]["janus"]["precision"] >= 0.88
     assert v["contrast"]["fail_recall"] >= 0.9
+    assert v["contrast"]["fail_precision"] >= 0.82
+    assert v["contrast"]["ratio_error_p50"] <= 0.35
     assert v["contrast"]["coverage"] >= 0.9
