@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage  # type: ignore[import-untyped]
+
+from . import components
 
 RGBArray = npt.NDArray[np.uint8]
-_EIGHT = np.ones((3, 3), dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -130,13 +130,10 @@ def _find_words_in_strips(rgb: RGBArray, noise: float) -> list[TextRegion]:
 def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     height = rgb.shape[0]
     edges = edge_mask(rgb, noise)
-    labels, n = ndimage.label(edges, structure=_EIGHT)
-    if n == 0:
+    comps = components.label(edges)
+    if comps.count == 0:
         return []
-    slices = ndimage.find_objects(labels)
-    box = np.array(
-        [(sl[0].start, sl[0].stop, sl[1].start, sl[1].stop) for sl in slices], dtype=np.int64
-    ).reshape(-1, 4)
+    labels, box = comps.labels, comps.boxes
     hs = box[:, 1] - box[:, 0]
     ws = box[:, 3] - box[:, 2]
     max_glyph = max(24, min(int(0.25 * height), 320))
@@ -145,7 +142,8 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     ok &= ~((ws <= 4) & (hs > 40))  # vertical rules
     ok &= ~((ws > 12 * hs) & (hs > 6))  # long bands: photo edges, progress bars
     for i in np.flatnonzero(ok & (hs >= 10) & (ws >= 10)):
-        if _is_outline(labels[slices[i]] == i + 1):
+        y0, y1, x0, x1 = (int(v) for v in box[i])
+        if _is_outline(labels[y0:y1, x0:x1] == i + 1):
             ok[i] = False
     if not ok.any():
         return []
@@ -156,15 +154,14 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     # words (labels, cells, nav links) and a finding must fall inside the element it reports.
     # Edges are two pixels wider than ink, so a word space of small text is a 1-2 px edge gap.
     size = max(2, round(0.12 * med_h))
-    grown = ndimage.maximum_filter1d(glyph, size=size, axis=1)
-    line_labels, m = ndimage.label(grown, structure=_EIGHT)
-    # Exact ink boxes of each word: its label restricted to glyph pixels.
-    ink_slices = ndimage.find_objects(np.where(glyph, line_labels, 0), max_label=m)
+    words = components.label(components.dilate_rows(glyph, size))
+    # Exact ink boxes of each word: the boxes of its glyph runs, not of the dilated mask.
+    ink = components.runs_of(glyph)
+    ink_boxes = components.boxes_of(
+        ink, words.labels[ink.row, ink.start].astype(np.int64), words.count
+    )
     regions: list[TextRegion] = []
-    for sl in ink_slices:
-        if sl is None:
-            continue
-        y0, y1, x0, x1 = sl[0].start, sl[0].stop, sl[1].start, sl[1].stop
+    for y0, y1, x0, x1 in ink_boxes.tolist():
         h = y1 - y0
         w = x1 - x0
         if h < max(5, 0.4 * med_h) or w < 2:
