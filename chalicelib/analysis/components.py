@@ -31,9 +31,11 @@ def runs_of(mask: BoolArray) -> Runs:
     h, w = mask.shape
     padded = np.zeros((h, w + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
-    d = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(d == 1)
-    _, ends = np.nonzero(d == -1)
+    d = np.diff(padded, axis=1).ravel()  # +1 where a run starts, -1 where it ends
+    changes = np.flatnonzero(d)  # one pass over the image; the rest is on the changes
+    rising = d[changes] == 1
+    rows, starts = np.divmod(changes[rising], w + 1)
+    ends = changes[~rising] % (w + 1)
     return Runs(rows.astype(np.int64), starts.astype(np.int64), ends.astype(np.int64))
 
 
