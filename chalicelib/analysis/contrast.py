@@ -259,6 +259,9 @@ def measure_region(
     crop = rgb[y0:y1, x0:x1].astype(np.int32)
     ring = np.concatenate([crop[0], crop[-1], crop[1:-1, 0], crop[1:-1, -1]])
     bg = _mode_rgb(ring).astype(np.float64)
+    close = np.abs(ring - bg).max(axis=1) <= 3 * noise + 8
+    if np.count_nonzero(close) < 0.5 * ring.shape[0]:
+        return None  # no flat (or smoothly varying) surround: texture or photo, not text
     if noise > 0:
         near = ring[np.abs(ring - bg).max(axis=1) <= 3 * noise + 3]
         if near.shape[0]:

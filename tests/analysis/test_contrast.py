@@ -208,3 +208,13 @@ def test_resampled_screenshots_are_recognised(text_card: Card) -> None:
     assert not judged(im)
     small = im.resize((im.width * 3 // 5, im.height * 3 // 5), Image.Resampling.LANCZOS)
     assert judged(small)
+
+
+def test_photo_texture_is_not_text(encode: Callable[..., bytes]) -> None:
+    rng = np.random.default_rng(0)
+    small = Image.fromarray(rng.integers(0, 255, (60, 80, 3), dtype=np.uint8))
+    photo = np.asarray(small.resize((800, 600), Image.Resampling.BICUBIC)).astype(np.int16)
+    photo = np.clip(photo + rng.integers(-20, 20, photo.shape), 0, 255).astype(np.uint8)
+    result = analyze_bytes(encode(Image.fromarray(photo), "JPEG", quality=90))
+    assert result.palette_kind == "photographic"
+    assert result.contrast.findings == []
