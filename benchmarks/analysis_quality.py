@@ -1,6 +1,7 @@
 """Quality benchmark of the analysis engine on a corpus folder with browser ground truth.
 
-    python benchmarks/analysis_quality.py [CORPUS_DIR]     (default: ../shared/corpus)
+    python benchmarks/analysis_quality.py [CORPUS_DIR] [-v]     (default: ../shared/corpus)
+    python benchmarks/analysis_quality.py --make-variants CORPUS_DIR OUT_DIR
 
 Scoring (issue 3):
 - Palette: design colours are ground-truth colours covering >= 0.5 % of the page. Recall is the
@@ -200,6 +201,7 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             "elements": 0,
         }
         errors: list[float] = []
+        errors_by_kind: dict[str, list[float]] = {}
         for image, meta in pages:
             data = image.read_bytes()
             t0 = time.perf_counter()
@@ -220,6 +222,9 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             for k in agg:
                 agg[k] += cs[k]
             errors.extend(cs["errors"])
+            if set_name == "variants":  # NAME-q85.jpg -> q85
+                kind = image.stem.rsplit("-", 1)[-1]
+                errors_by_kind.setdefault(kind, []).extend(cs["errors"])
             if verbose:
                 print(
                     f"  {image.name:30s} palette {counts[0]}/{counts[1]} {counts[2]}/{counts[3]}"
@@ -249,12 +254,55 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             "coverage": round(agg["covered"] / max(agg["elements"], 1), 3),
             "elements": agg["elements"],
         }
+        if errors_by_kind:
+            set_result["ratio_error_by_kind"] = {
+                kind: {
+                    "elements": len(errs),
+                    "p50": round(float(np.median(errs)), 3),
+                    "p90": round(float(np.percentile(errs, 90)), 3),
+                }
+                for kind, errs in sorted(errors_by_kind.items())
+                if errs
+            }
         results[set_name] = set_result
     return results
 
 
+def make_variants(corpus: Path, out: Path) -> None:
+    """Write further upload-like variants of the corpus pages (not used for tuning): JPEG at
+    quality 70, lossy WebP at quality 80 and a 75 % Lanczos downscale, each with its ground
+    truth (boxes scaled like the corpus's own variants)."""
+    vdir = out / "variants"
+    vdir.mkdir(parents=True, exist_ok=True)
+    for jf in sorted(corpus.glob("*.json")):
+        meta = json.loads(jf.read_text())
+        name = jf.stem
+        im = Image.open(corpus / f"{name}.png").convert("RGB")
+        for suffix, fmt, options in (
+            ("q70.jpg", "JPEG", {"quality": 70}),
+            ("w80.webp", "WEBP", {"quality": 80}),
+        ):
+            im.save(vdir / f"{name}-{suffix}", fmt, **options)
+            (vdir / f"{name}-{suffix.split('.')[0]}.json").write_text(
+                json.dumps({**meta, "image_file": f"{name}-{suffix}"})
+            )
+        scale = 0.75
+        small = im.resize(
+            (round(im.width * scale), round(im.height * scale)), Image.Resampling.LANCZOS
+        )
+        small.save(vdir / f"{name}-s75.png")
+        scaled = json.loads(json.dumps(meta))
+        scaled["image_file"] = f"{name}-s75.png"
+        for element in scaled["text_elements"]:
+            element["bbox"] = [round(v * scale) for v in element["bbox"]]
+        (vdir / f"{name}-s75.json").write_text(json.dumps(scaled))
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    if "--make-variants" in sys.argv:
+        make_variants(Path(args[0]), Path(args[1]))
+        return
     corpus = Path(args[0]) if args else ROOT / ".." / "shared" / "corpus"
     verbose = "-v" in sys.argv
     results = run(corpus.resolve(), verbose)

@@ -5,8 +5,9 @@
 For every corpus page (PNG), the best of REPEATS runs of: PNG decode (Pillow open + load +
 RGB array), palette alone on the decoded pixels, and the full analysis from bytes (decode
 included). The headline ratios are of summed times over the corpus (large images weigh
-more); the per-image medians are printed too. `--memory` also measures peak RSS of
-a child process analysing a synthetic 40-megapixel UI screenshot (PNG).
+more); the per-image medians are printed too. `--memory` also measures the peak RSS of child
+processes analysing synthetic 40-megapixel UI screenshots (PNG): a high-DPR capture and a
+long 1x page.
 """
 
 from __future__ import annotations
@@ -82,16 +83,15 @@ def speed(corpus: Path) -> dict[str, object]:
 _CHILD = """
 import io, resource, sys, time
 sys.path.insert(0, {root!r})
-import numpy as np
 from PIL import Image, ImageDraw
-w, h = 5000, 8000
+w, h, size, step = {w}, {h}, {size}, {step}
 im = Image.new("RGB", (w, h), (255, 255, 255))
 d = ImageDraw.Draw(im)
-for y in range(0, h, 400):
-    d.rectangle((100, y + 40, w - 100, y + 360), fill=(241, 245, 249), outline=(229, 231, 235))
-    for k in range(6):
-        line = "Design systems keep interfaces consistent " * 6
-        d.text((160, y + 80 + 40 * k), line, fill=(100, 116, 139), font_size=28)
+for y in range(0, h, 10 * step):
+    d.rectangle((40, y + 20, w - 40, y + 9 * step), fill=(241, 245, 249), outline=(229, 231, 235))
+    for k in range(7):
+        line = "Design systems keep interfaces consistent " * (w // (25 * size))
+        d.text((60, y + step + step * k), line, fill=(100, 116, 139), font_size=size)
 buf = io.BytesIO(); im.save(buf, "PNG"); data = buf.getvalue(); del im, d, buf
 from chalicelib.analysis import analyze_bytes
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -100,23 +100,30 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(w * h, len(data), base // 1024, peak // 1024, round(t, 2), len(r.contrast.findings))
 """
 
+# Two 40-megapixel screenshots: a high-DPR capture (large glyphs) and a long 1x page.
+_SCENARIOS = {
+    "hidpi_5000x8000": {"w": 5000, "h": 8000, "size": 28, "step": 40},
+    "long_page_1280x31250": {"w": 1280, "h": 31250, "size": 15, "step": 28},
+}
+
 
 def memory() -> dict[str, object]:
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD.format(root=str(ROOT))],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    px, size, base, peak, secs, findings = out
-    return {
-        "pixels": int(px),
-        "png_bytes": int(size),
-        "peak_rss_mb_before_analysis": int(base),
-        "peak_rss_mb": int(peak),
-        "seconds": float(secs),
-        "findings": int(findings),
-    }
+    out: dict[str, object] = {}
+    for name, params in _SCENARIOS.items():
+        script = _CHILD.format(root=str(ROOT), **params)
+        fields = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        ).stdout.split()
+        px, size, base, peak, secs, findings = fields
+        out[name] = {
+            "pixels": int(px),
+            "png_bytes": int(size),
+            "peak_rss_mb_before_analysis": int(base),
+            "peak_rss_mb": int(peak),
+            "seconds": float(secs),
+            "findings": int(findings),
+        }
+    return out
 
 
 def main() -> None:

@@ -1,12 +1,14 @@
 """Command line: `python -m chalicelib.analysis IMAGE [IMAGE...] [--tokens FORMAT] [--dpr N]`.
 
-Prints one JSON AnalysisResult per line (or the tokens in the chosen format). Bad input exits
-with status 2 and a one-line reason on stderr.
+Prints one JSON AnalysisResult per line (or the tokens in the chosen format; JSON token
+documents one per line when several images are given). Bad input exits with status 2 and a
+one-line reason on stderr; the other images are still analysed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -32,7 +34,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path}: {exc.code}: {exc}", file=sys.stderr)
             status = 2
             continue
-        if args.tokens:
+        if args.tokens in ("dtcg", "legacy") and len(args.images) > 1:
+            # One JSON document per line, like the results.
+            doc = json.loads(export_tokens(result.tokens, args.tokens))
+            sys.stdout.write(json.dumps(doc, separators=(",", ":")) + "\n")
+        elif args.tokens:
             sys.stdout.write(export_tokens(result.tokens, args.tokens))
         else:
             sys.stdout.write(result.model_dump_json() + "\n")

@@ -183,6 +183,11 @@ def to_hex(rgb: npt.ArrayLike) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+def hex_of(rgb: tuple[int, int, int]) -> str:
+    """An 8-bit (r, g, b) tuple as #rrggbb (the fast path of `to_hex` for exact colours)."""
+    return f"#{rgb[0]:02x}{rgb[1]:02x}{rgb[2]:02x}"
+
+
 def from_hex(value: str) -> tuple[int, int, int]:
     """#rrggbb to an (r, g, b) tuple."""
     v = value.lstrip("#")

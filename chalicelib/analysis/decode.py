@@ -120,10 +120,14 @@ def _check_size(im: Image.Image, n_bytes: int, max_pixels: int) -> None:
 
 
 def _metadata(im: Image.Image) -> ImageMetadata:
-    try:
-        orientation = im.getexif().get(_EXIF_ORIENTATION)
-    except Exception:  # a broken EXIF block must not reject an otherwise good image
-        orientation = None
+    orientation = None
+    # Pillow decodes a whole PNG to look for an eXIf chunk after the pixels; before loading,
+    # only an eXIf chunk ahead of them is read.
+    if im.format != "PNG" or "exif" in im.info:
+        try:
+            orientation = im.getexif().get(_EXIF_ORIENTATION)
+        except Exception:  # a broken EXIF block must not reject an otherwise good image
+            orientation = None
     has_alpha = im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
     return ImageMetadata(
         width=im.size[0],
@@ -141,7 +145,8 @@ def read_metadata(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image
     """Validate the header and return the metadata without decoding pixels.
 
     Raises the same typed errors as `decode_image` for format and size problems; corruption
-    further into the pixel data is only found by `decode_image`.
+    further into the pixel data is only found by `decode_image`, and so is an EXIF
+    orientation stored after the pixels of a PNG.
     """
     im = _open(data)
     _check_size(im, len(data), max_pixels)

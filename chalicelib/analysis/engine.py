@@ -10,7 +10,7 @@ from PIL import Image
 
 from . import contrast as contrast_step
 from . import cvd as cvd_step
-from .colour import delta_e_2000, oklab_to_oklch, srgb_to_cielab, srgb_to_oklab, to_hex
+from .colour import delta_e_2000, hex_of, oklab_to_oklch, srgb_to_cielab, srgb_to_oklab
 from .decode import DEFAULT_MAX_PIXELS, DecodedImage, RGBArray, decode_image
 from .palette import Palette, PaletteColour, extract_palette
 from .result import (
@@ -29,8 +29,9 @@ from .text import find_text_regions
 from .tokens import build_tokens
 
 ENGINE_VERSION = "0.1.0"
-# Larger images are analysed at a reduced scale so memory stays bounded (40 MP -> ~10 MP).
-WORK_MAX_PIXELS = 12_000_000
+# Larger images are analysed at a reduced scale so memory stays bounded. Text search works
+# in strips, so this only guards against limits raised far beyond the default.
+WORK_MAX_PIXELS = 64_000_000
 _TEXT_MIN_FRACTION = 0.002
 _MAX_PALETTE = 16
 _PAIR_COLOURS = 12
@@ -100,18 +101,19 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     # Lossy files ring at glyph edges even where the flat fills came through exactly.
     noise = max(palette.noise, 1.0) if decoded.lossy else palette.noise
     regions = find_text_regions(rgb, noise)
-    snap = contrast_step.ColourSnapper(palette.modes, noise)
+    snap = contrast_step.ColourSnapper(palette.modes, noise, lossy=decoded.lossy)
     measured = [
         m
         for m in (contrast_step.measure_region(rgb, r, noise, snap) for r in regions)
         if m is not None
     ]
-    estimated_dpr = contrast_step.estimate_dpr(measured, rgb.shape[1])
-    if estimated_dpr < 0.85:
-        measured = contrast_step.resnap_downscaled(measured, snap)
+    work_dpr = dpr / factor if dpr else contrast_step.estimate_dpr(measured, rgb.shape[1])
+    if decoded.lossy:
+        measured = contrast_step.pool_lossy_lines(measured, snap)
+    elif contrast_step.looks_resampled(measured) or (dpr is not None and work_dpr < 0.85):
+        measured = contrast_step.resnap_downscaled(measured, snap)  # downscaled: blurred
     elif noise == 0:
         measured = contrast_step.pool_same_ink(measured)
-    work_dpr = dpr / factor if dpr else estimated_dpr
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
     colours = _merge_text_colours(palette, findings, total_px)
@@ -119,14 +121,14 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     colours = colours[:_MAX_PALETTE]
     roles = _roles(colours)
     entries = [
-        PaletteEntry(hex=to_hex(c.rgb), fraction=round(c.fraction, 5), role=role)
+        PaletteEntry(hex=hex_of(c.rgb), fraction=round(c.fraction, 5), role=role)
         for (c, _), role in zip(colours, roles, strict=True)
     ]
     pair_colours = [c.rgb for c, _ in colours[:_PAIR_COLOURS]]
     pairs = [
         PairRating(
-            foreground=to_hex(p.foreground),
-            background=to_hex(p.background),
+            foreground=hex_of(p.foreground),
+            background=hex_of(p.background),
             ratio=p.ratio,
             aa_normal=p.aa_normal,
             aa_large=p.aa_large,
@@ -138,15 +140,15 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     out_findings = [
         ContrastFinding(
             bbox=(f.bbox[0] * factor, f.bbox[1] * factor, f.bbox[2] * factor, f.bbox[3] * factor),
-            foreground=to_hex(f.fg),
-            background=to_hex(f.bg),
+            foreground=hex_of(f.fg),
+            background=hex_of(f.bg),
             ratio=f.ratio,
             large_text=f.large_text,
             passes=Passes(aa=f.aa, aaa=f.aaa),
             borderline=f.borderline,
             font_size_px=f.font_size_css_px,
             bold=f.bold,
-            suggested_foreground=to_hex(f.suggested_fg) if f.suggested_fg else None,
+            suggested_foreground=hex_of(f.suggested_fg) if f.suggested_fg else None,
         )
         for f in findings
     ]
@@ -170,12 +172,12 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
             "deuteranomaly": f"Machado 2009, severity {cvd_step.PARTIAL_SEVERITY}",
             "achromatopsia": "Rec. 709 luminance",
         },
-        simulated_palette={k: [to_hex(c) for c in v] for k, v in report.simulated.items()},
+        simulated_palette={k: [hex_of(c) for c in v] for k, v in report.simulated.items()},
         confusable_pairs={
             k: [
                 ConfusablePair(
-                    a=to_hex(p.a),
-                    b=to_hex(p.b),
+                    a=hex_of(p.a),
+                    b=hex_of(p.b),
                     delta_e_normal=p.delta_e_normal,
                     delta_e_simulated=p.delta_e_simulated,
                 )
@@ -201,8 +203,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         width=decoded.width,
         height=decoded.height,
         format=meta.format,
-        mode="RGB",
-        source_mode=meta.mode,
+        mode=meta.mode,
         frame_count=meta.frame_count,
         exif_orientation=meta.exif_orientation,
         colour_profile_converted=decoded.colour_managed,

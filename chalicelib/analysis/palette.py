@@ -4,7 +4,8 @@ A UI's design colours are painted as flat runs: a pixel of a design colour usual
 right or lower neighbour. Anti-aliasing blends sit on glyph and shape edges, rarely repeat in
 both directions, and lie on the RGB segment between two flat colours, so they are dropped as
 mixtures. Compression noise and resampling spread one colour over many near codes, so the
-flat samples are clustered around their modes in OKLab and snapped to the mode. Images with
+flat samples are clustered around their modes in OKLab and snapped to the mode. A gradient
+spreads over a continuum of codes with no dominant one and is not a design colour. Images with
 little flat area (photos) get a k-means palette in OKLab instead.
 """
 
@@ -97,6 +98,21 @@ def _segment_distance(
     t = ((p - a) * ab).sum(-1) / denom
     proj = a + np.clip(t, 0, 1)[..., None] * ab
     return np.sqrt(((p - proj) ** 2).sum(-1)), t
+
+
+_WHITE_LAB = srgb_to_cielab(np.array([255.0, 255.0, 255.0]))
+_BLACK_LAB = srgb_to_cielab(np.array([0.0, 0.0, 0.0]))
+
+
+def _snap_to_extremes(centre: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Lossy codecs pull pure white and black a few codes inwards (clipping of the ringing
+    around them); a cluster within a just-noticeable difference of either is taken as it."""
+    lab = srgb_to_cielab(centre)
+    if float(delta_e_2000(lab, _WHITE_LAB)) < 2.0:
+        return np.array([255.0, 255.0, 255.0])
+    if float(delta_e_2000(lab, _BLACK_LAB)) < 2.0:
+        return np.array([0.0, 0.0, 0.0])
+    return centre
 
 
 def _kmeans_palette(samples: npt.NDArray[np.int16], k: int = 8) -> list[PaletteColour]:
@@ -225,6 +241,8 @@ def extract_palette(
     merged: list[list[float]] = []
     merged_lab: list[npt.NDArray[np.float64]] = []
     for centre, n, flatness, _, _ in sorted(seeds, key=lambda s: -s[1]):
+        if noise > 0:
+            centre = _snap_to_extremes(centre)
         clab = srgb_to_cielab(centre)
         if merged_lab:
             de = delta_e_2000(np.array(merged_lab), clab)

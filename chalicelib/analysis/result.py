@@ -21,8 +21,10 @@ class ImageInfo(_Model):
     width: int
     height: int
     format: str
-    mode: str
-    source_mode: str = Field(description="Pillow mode of the upload before conversion")
+    mode: str = Field(
+        description="Pillow mode of the upload (P, RGBA, CMYK, I;16...); pixels are analysed "
+        "as 8-bit sRGB"
+    )
     frame_count: int = 1
     exif_orientation: int | None = None
     colour_profile_converted: bool = False

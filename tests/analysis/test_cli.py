@@ -61,3 +61,19 @@ def test_bad_input_exits_non_zero_with_one_line(
     assert "UNSUPPORTED_FORMAT" in err
     assert main([str(tmp_path / "missing.png")]) != 0
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_json_tokens_for_several_images_are_one_per_line(
+    tmp_path: Path,
+    encode: Callable[..., bytes],
+    text_card: Callable[..., Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    im, _ = text_card((100, 116, 139), (255, 255, 255))
+    paths = [tmp_path / "a.png", tmp_path / "b.png"]
+    for p in paths:
+        p.write_bytes(encode(im))
+    assert main([str(p) for p in paths] + ["--tokens", "dtcg"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    assert all(json.loads(line)["color"]["$type"] == "color" for line in lines)

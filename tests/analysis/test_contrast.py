@@ -167,3 +167,54 @@ def test_degenerate_images_are_analysed(
     result = analyze_bytes(encode(Image.new("RGB", size, (10, 20, 30))))
     assert [p.hex for p in result.palette] == ["#0a141e"]
     assert result.contrast.findings == []
+
+
+def test_strip_search_finds_the_same_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import ImageDraw, ImageFont
+
+    from chalicelib.analysis import text
+
+    im = Image.new("RGB", (400, 3000), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=16)
+    for y in range(20, 2980, 37):  # lines everywhere, some across every strip boundary
+        draw.text((20, y), "Strips keep memory bounded", fill=(40, 40, 40), font=font)
+    rgb = np.asarray(im)
+    whole = text.find_text_regions(rgb)
+    monkeypatch.setattr(text, "STRIP_PIXELS", 400 * 1024)
+    striped = text.find_text_regions(rgb)
+    assert len(whole) > 200
+    assert striped == whole
+
+
+def test_resampled_screenshots_are_recognised(text_card: Card) -> None:
+    from chalicelib.analysis.contrast import ColourSnapper, looks_resampled, measure_region
+    from chalicelib.analysis.palette import extract_palette
+    from chalicelib.analysis.text import find_text_regions
+
+    im, _ = text_card((33, 37, 41), (255, 255, 255), size=16, text="Many words " * 6)
+    lines = Image.new("RGB", (im.width, im.height * 4), (255, 255, 255))
+    for k in range(4):  # several lines, so that there are words enough to judge
+        lines.paste(im, (0, k * im.height))
+    im = lines
+
+    def judged(img: Image.Image) -> bool:
+        rgb = np.asarray(img.convert("RGB"))
+        pal = extract_palette(rgb)
+        snap = ColourSnapper(pal.modes, pal.noise)
+        found = [measure_region(rgb, r, pal.noise, snap) for r in find_text_regions(rgb)]
+        return looks_resampled([m for m in found if m is not None])
+
+    assert not judged(im)
+    small = im.resize((im.width * 3 // 5, im.height * 3 // 5), Image.Resampling.LANCZOS)
+    assert judged(small)
+
+
+def test_photo_texture_is_not_text(encode: Callable[..., bytes]) -> None:
+    rng = np.random.default_rng(0)
+    small = Image.fromarray(rng.integers(0, 255, (60, 80, 3), dtype=np.uint8))
+    photo = np.asarray(small.resize((800, 600), Image.Resampling.BICUBIC)).astype(np.int16)
+    photo = np.clip(photo + rng.integers(-20, 20, photo.shape), 0, 255).astype(np.uint8)
+    result = analyze_bytes(encode(Image.fromarray(photo), "JPEG", quality=90))
+    assert result.palette_kind == "photographic"
+    assert result.contrast.findings == []

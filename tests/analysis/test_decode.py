@@ -212,3 +212,16 @@ def test_lossy_formats_are_flagged(encode: Callable[..., bytes]) -> None:
     assert decode_image(encode(im, "WEBP", quality=80)).lossy
     assert not decode_image(encode(im, "WEBP", lossless=True)).lossy
     assert not decode_image(encode(im, "PNG")).lossy
+
+
+def test_result_reports_the_upload_and_what_was_done(encode: Callable[..., bytes]) -> None:
+    from chalicelib.analysis import analyze_bytes
+
+    im = Image.new("P", (40, 30), 0)
+    im.putpalette([255, 0, 0, 0, 0, 255] + [0] * 762)
+    im.info["transparency"] = 1
+    im.putpixel((0, 0), 1)
+    info = analyze_bytes(encode(im)).image
+    assert (info.width, info.height, info.format, info.mode) == (40, 30, "PNG", "P")
+    assert info.alpha_composited_over == "#ffffff"
+    assert info.frame_count == 1

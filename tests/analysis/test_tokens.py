@@ -1,10 +1,12 @@
 """Design tokens: DTCG 2025.10 validity, legacy form, exporters, and Style Dictionary.
 
-The DTCG 2025.10 JSON schemas are not available offline here, so DTCG_SCHEMA below is written
-from the Format and Color modules of the specification: every token has `$type` and `$value`;
-colour values are objects with `colorSpace` "srgb", three `components` in 0..1, optional
-`alpha` and a `hex` fallback; dimensions are `{value, unit}` with unit px or rem; aliases are
-`{group.token}` strings; `$extensions` keys are reverse-domain names.
+The DTCG publishes JSON schemas for 2025.10 in its repository but in no package registry, so
+they cannot be fetched here; DTCG_SCHEMA below is written from the Format and Color modules of
+the specification and agrees with those schemas on what our documents use: every token has
+`$type` and `$value` and no unknown `$` property; colour values are objects with `colorSpace`
+"srgb", three `components` in 0..1, optional `alpha` and a `hex` fallback; dimensions are
+`{value, unit}` with unit px or rem; aliases are `{group.token}` strings; `$extensions` keys
+are reverse-domain names.
 """
 
 from __future__ import annotations
@@ -61,9 +63,10 @@ DTCG_SCHEMA: dict[str, Any] = {
                 "$type": {"enum": ["color", "dimension"]},
                 "$description": {"type": "string"},
                 "$extensions": EXTENSIONS,
+                "$deprecated": {"type": ["boolean", "string"]},
                 "$value": True,
             },
-            "propertyNames": {"pattern": r"^\$"},
+            "additionalProperties": False,  # unknown $-properties are errors
             "allOf": [
                 {
                     "if": {"properties": {"$type": {"const": "color"}}},
@@ -183,7 +186,7 @@ def test_engine_tokens_validate(
 
 
 SD_VERSION = "4.4.0"
-SD_DIR = Path(__file__).resolve().parents[2] / ".venv" / "style-dictionary"
+SD_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "style-dictionary"
 
 
 def _style_dictionary() -> Path:
