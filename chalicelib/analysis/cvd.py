@@ -24,7 +24,7 @@ DISTINCT_DE = 20.0
 CONFUSABLE_DE = 10.0
 PARTIAL_SEVERITY = 0.6
 
-_FULL = {
+FULL_SIMULATIONS = {
     "protanopia": (simulate.Simulator_Vienot1999, simulate.Deficiency.PROTAN),
     "deuteranopia": (simulate.Simulator_Vienot1999, simulate.Deficiency.DEUTAN),
     "tritanopia": (simulate.Simulator_Brettel1997, simulate.Deficiency.TRITAN),
@@ -49,7 +49,7 @@ class CvdReport:
     confusable: dict[str, list[ConfusablePair]]
 
 
-def _achromatopsia(img: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+def simulate_achromatopsia(img: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     lum = srgb_to_linear(img) @ np.array([0.2126, 0.7152, 0.0722])
     grey = linear_to_srgb(lum)
     return np.repeat(np.rint(grey)[..., None], 3, axis=-1).astype(np.uint8)
@@ -59,12 +59,12 @@ def simulate_colours(colours: list[RGB]) -> dict[str, list[RGB]]:
     """Each colour as it appears under every simulated deficiency."""
     img = np.array(colours, dtype=np.uint8).reshape(1, -1, 3)
     out: dict[str, npt.NDArray[np.uint8]] = {}
-    for name, (cls, deficiency) in _FULL.items():
+    for name, (cls, deficiency) in FULL_SIMULATIONS.items():
         out[name] = cls().simulate_cvd(img, deficiency, severity=1.0)
     machado = simulate.Simulator_Machado2009()
     for name, deficiency in _PARTIAL.items():
         out[name] = machado.simulate_cvd(img, deficiency, severity=PARTIAL_SEVERITY)
-    out["achromatopsia"] = _achromatopsia(img)
+    out["achromatopsia"] = simulate_achromatopsia(img)
     return {
         name: [(int(c[0]), int(c[1]), int(c[2])) for c in arr.reshape(-1, 3)]
         for name, arr in out.items()

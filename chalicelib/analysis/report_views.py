@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from .cvd import _FULL, _achromatopsia
+from .cvd import FULL_SIMULATIONS, simulate_achromatopsia
 
 RGBArray = npt.NDArray[np.uint8]
 
@@ -45,8 +45,8 @@ def _webp(rgb: RGBArray) -> bytes:
 def simulate(rgb: RGBArray, deficiency: str) -> RGBArray:
     """``rgb`` as seen with ``deficiency`` (one of ``VIEWS``)."""
     if deficiency == "achromatopsia":
-        return _achromatopsia(rgb)
-    simulator, kind = _FULL[deficiency]
+        return simulate_achromatopsia(rgb)
+    simulator, kind = FULL_SIMULATIONS[deficiency]
     simulated: RGBArray = simulator().simulate_cvd(rgb, kind, severity=1.0)
     return simulated
 
