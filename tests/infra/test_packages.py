@@ -102,7 +102,7 @@ def test_api_package_is_lambda_ready_and_light(stage: str) -> None:
 def test_analysis_layer_is_lambda_ready(stage: str) -> None:
     with zipfile.ZipFile(_artefact(stage, "analysis-layer.zip")) as zf:
         names = zf.namelist()
-        for package in ("python/numpy/", "python/PIL/", "python/scipy/"):
+        for package in ("python/numpy/", "python/PIL/", "python/daltonlens/"):
             assert any(n.startswith(package) for n in names), package
         assert _check_native(zf) >= 10
 
