@@ -8,11 +8,8 @@ deactivated nor deleted (a counter kept in the same transactions makes this race
 from __future__ import annotations
 
 from chalicelib.auth.guards import Principal
-from chalicelib.auth.keys import cursor_key
-from chalicelib.core.cursors import decode_cursor, encode_cursor
 from chalicelib.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.core.ids import now_iso
-from chalicelib.core.settings import get_settings
 from chalicelib.models.envelope import Page
 from chalicelib.models.users import (
     AdminListUsersQuery,
@@ -22,6 +19,7 @@ from chalicelib.models.users import (
 )
 from chalicelib.services import account_removal
 from chalicelib.services.audit import record_security_event
+from chalicelib.services.paging import page_of
 from chalicelib.store import sessions as session_store
 from chalicelib.store import users as user_store
 
@@ -48,20 +46,13 @@ def _write(before: UserRecord, after: UserRecord) -> None:
 
 
 def list_users(principal: Principal, query: AdminListUsersQuery) -> Page[UserPublic]:
-    settings = get_settings()
-    limit = min(query.limit or settings.page_size_default, settings.page_size_max)
-    scope = f"users|{principal.user_id}|{query.role}|{query.status}"
-    key = cursor_key()
-    users, last = user_store.list_users(
-        role=query.role,
-        status=query.status,
-        limit=limit,
-        start_key=decode_cursor(query.cursor, scope=scope, key=key),
-    )
-    return Page(
-        items=[UserPublic.of(u) for u in users],
-        next_cursor=encode_cursor(last, scope=scope, key=key),
-        limit=limit,
+    return page_of(
+        query,
+        scope=f"users|{principal.user_id}|{query.role}|{query.status}",
+        fetch=lambda limit, start: user_store.list_users(
+            role=query.role, status=query.status, limit=limit, start_key=start
+        ),
+        present=UserPublic.of,
     )
 
 

@@ -7,9 +7,7 @@ import json
 from typing import Any
 
 from chalicelib.auth.guards import Principal
-from chalicelib.auth.keys import cursor_key
 from chalicelib.core import request_context
-from chalicelib.core.cursors import decode_cursor, encode_cursor
 from chalicelib.core.errors import Forbidden, NotFound
 from chalicelib.core.ids import new_id, now_iso
 from chalicelib.core.settings import get_settings
@@ -24,6 +22,7 @@ from chalicelib.models.analytics import (
 )
 from chalicelib.models.envelope import Page
 from chalicelib.services import findings
+from chalicelib.services.paging import page_of
 from chalicelib.store import analytics as store
 
 EVERYONE = "all"
@@ -106,24 +105,20 @@ def _target_user(principal: Principal, requested: str | None) -> str | None:
 
 
 def list_entries(principal: Principal, query: AnalyticsListQuery) -> Page[AnalyticsEntry]:
-    settings = get_settings()
     user_id = _target_user(principal, query.user_id)
-    limit = min(query.limit or settings.page_size_default, settings.page_size_max)
     since, until = query.since_iso, query.until_iso
-    scope = f"analytics|{principal.user_id}|{user_id}|{query.topic}|{since}|{until}"
-    key = cursor_key()
-    records, last = store.list_entries(
-        user_id=user_id,
-        topic=query.topic,
-        since=since,
-        until=until,
-        limit=limit,
-        start_key=decode_cursor(query.cursor, scope=scope, key=key),
-    )
-    return Page(
-        items=[AnalyticsEntry.of(r) for r in records],
-        next_cursor=encode_cursor(last, scope=scope, key=key),
-        limit=limit,
+    return page_of(
+        query,
+        scope=f"analytics|{principal.user_id}|{user_id}|{query.topic}|{since}|{until}",
+        fetch=lambda limit, start: store.list_entries(
+            user_id=user_id,
+            topic=query.topic,
+            since=since,
+            until=until,
+            limit=limit,
+            start_key=start,
+        ),
+        present=AnalyticsEntry.of,
     )
 
 

@@ -8,12 +8,11 @@ per request however many records it makes. Outside a request they are written at
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from chalicelib.auth.keys import cursor_key
 from chalicelib.core import request_context
-from chalicelib.core.cursors import decode_cursor, encode_cursor
 from chalicelib.core.ids import epoch_seconds, iso, new_id, now_iso, utc_now
 from chalicelib.core.settings import get_settings
 from chalicelib.core.structured_logs import get_logger, log_event
@@ -28,10 +27,12 @@ from chalicelib.models.audit import (
     UserActionLog,
 )
 from chalicelib.models.envelope import Page
+from chalicelib.services.paging import page_of
 from chalicelib.store import audit as audit_store
 from chalicelib.store.dynamo import batch_write_many
 
 _log = get_logger("audit")
+T = TypeVar("T")
 
 
 def _context_fields() -> tuple[str, str]:
@@ -153,7 +154,8 @@ def _page(
     user_id: str | None,
     viewer: str,
     retention_days: int,
-) -> tuple[list[dict[str, Any]], str | None, int]:
+    present: Callable[[dict[str, Any]], T],
+) -> Page[T]:
     """One page of a trail, newest first; the cursor is bound to ``viewer`` and the filters."""
     flt = audit_store.TrailFilter(
         user_id=user_id,
@@ -162,25 +164,25 @@ def _page(
         since=_iso(query.since),
         until=_iso(query.until),
     )
-    scope = f"{kind}|{viewer}|{flt}"
-    settings = get_settings()
-    size = min(query.limit or settings.page_size_default, settings.page_size_max)
-    key = cursor_key()
     now = utc_now()
-    items, position = audit_store.list_trail(
-        table,
-        flt,
-        limit=size,
-        start=decode_cursor(query.cursor, scope=scope, key=key),
-        now_month=now.strftime("%Y-%m"),
-        oldest_month=(now - timedelta(days=retention_days + 31)).strftime("%Y-%m"),
+    return page_of(
+        query,
+        scope=f"{kind}|{viewer}|{flt}",
+        fetch=lambda limit, start: audit_store.list_trail(
+            table,
+            flt,
+            limit=limit,
+            start=start,
+            now_month=now.strftime("%Y-%m"),
+            oldest_month=(now - timedelta(days=retention_days + 31)).strftime("%Y-%m"),
+        ),
+        present=present,
     )
-    return items, encode_cursor(position, scope=scope, key=key), size
 
 
 def list_action_logs(query: MyLogQuery, *, user_id: str | None, viewer: str) -> Page[UserActionLog]:
     settings = get_settings()
-    items, next_cursor, size = _page(
+    return _page(
         settings.audit_logs_table,
         kind="logs",
         query=query,
@@ -188,9 +190,7 @@ def list_action_logs(query: MyLogQuery, *, user_id: str | None, viewer: str) -> 
         user_id=user_id,
         viewer=viewer,
         retention_days=settings.log_retention_days,
-    )
-    return Page(
-        items=[UserActionLog.model_validate(i) for i in items], next_cursor=next_cursor, limit=size
+        present=UserActionLog.model_validate,
     )
 
 
@@ -198,7 +198,7 @@ def list_security_events(
     query: MySecurityEventQuery, *, user_id: str | None, viewer: str
 ) -> Page[SecurityEvent]:
     settings = get_settings()
-    items, next_cursor, size = _page(
+    return _page(
         settings.security_events_table,
         kind="security",
         query=query,
@@ -206,9 +206,7 @@ def list_security_events(
         user_id=user_id,
         viewer=viewer,
         retention_days=settings.security_event_retention_days,
-    )
-    return Page(
-        items=[SecurityEvent.model_validate(i) for i in items], next_cursor=next_cursor, limit=size
+        present=SecurityEvent.model_validate,
     )
 
 

@@ -11,9 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.auth.guards import Principal
-from chalicelib.auth.keys import cursor_key
 from chalicelib.core import metrics, request_context
-from chalicelib.core.cursors import decode_cursor, encode_cursor
 from chalicelib.core.errors import AppError, Conflict, NotFound, ValidationFailed
 from chalicelib.core.ids import epoch_seconds, iso, new_id, now_iso, utc_now
 from chalicelib.core.settings import get_settings
@@ -27,6 +25,7 @@ from chalicelib.models.images import (
     UpdateImageRequest,
     UploadTicket,
 )
+from chalicelib.services.paging import page_of
 from chalicelib.store import analysis_queue, objects
 from chalicelib.store import images as image_store
 
@@ -131,21 +130,13 @@ def _visible(principal: Principal, image_id: str, *, admin_may_read: bool) -> Im
 
 
 def _page(user_id: str, query: ImageListQuery, viewer: str) -> Page[ImagePublic]:
-    settings = get_settings()
-    limit = min(query.limit or settings.page_size_default, settings.page_size_max)
-    scope = f"images|{viewer}|{user_id}|{query.status}|{query.tag}"
-    key = cursor_key()
-    records, last = image_store.list_for_user(
-        user_id,
-        status=query.status,
-        tag=query.tag,
-        limit=limit,
-        start_key=decode_cursor(query.cursor, scope=scope, key=key),
-    )
-    return Page(
-        items=[ImagePublic.of(r) for r in records],
-        next_cursor=encode_cursor(last, scope=scope, key=key),
-        limit=limit,
+    return page_of(
+        query,
+        scope=f"images|{viewer}|{user_id}|{query.status}|{query.tag}",
+        fetch=lambda limit, start: image_store.list_for_user(
+            user_id, status=query.status, tag=query.tag, limit=limit, start_key=start
+        ),
+        present=ImagePublic.of,
     )
 
 
