@@ -3,7 +3,7 @@
 import os
 
 from chalice import Chalice
-from chalice.app import SQSEvent
+from chalice.app import DynamoDBEvent, SQSEvent
 
 from chalicelib.api import admin, analytics, auth, docs, fallback, health, images, reports, users
 from chalicelib.api.chalice_errors import envelope_chalice_errors
@@ -35,3 +35,21 @@ def analyze_upload(event: SQSEvent) -> None:
 
     for record in event:
         handle_message(record.body, record.to_dict().get("messageId", ""))
+
+
+# The images table's stream. Chalice needs an ARN string while packaging; infra/package.py replaces
+# it in the template with the table's real StreamArn (GetAtt), which exists only once deployed.
+IMAGES_STREAM_ARN = os.environ.get(
+    "JANUS_IMAGES_STREAM_ARN",
+    "arn:aws:dynamodb:us-east-1:000000000000:table/janus-images/stream/set-by-infra-package",
+)
+
+
+@app.on_dynamodb_record(
+    stream_arn=IMAGES_STREAM_ARN, batch_size=100, starting_position="TRIM_HORIZON"
+)
+def rollup_findings(event: DynamoDBEvent) -> None:
+    """Every change to an image record → the running aggregates of everyone's findings."""
+    from chalicelib.services.rollups import apply_stream
+
+    apply_stream(record.to_dict() for record in event)

@@ -42,6 +42,8 @@ def table_definitions(
         }
         if "GlobalSecondaryIndexes" in props:
             kwargs["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        if "StreamSpecification" in props:
+            kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
         ttl = props.get("TimeToLiveSpecification")
         out.append({"create": kwargs, "ttl_attribute": ttl["AttributeName"] if ttl else None})
     return out

@@ -102,6 +102,7 @@ def main() -> None:
     from local import gateway, persistence, provision
     from local.admin import ensure_admin_from_env
     from local.analysis_poller import AnalysisPoller
+    from local.stream_poller import RollupPoller
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     changes = _Changes()
@@ -127,6 +128,7 @@ def main() -> None:
 
     stopping = threading.Event()
     AnalysisPoller(janus.analyze_upload, stopping).start()
+    RollupPoller(janus.rollup_findings, stopping).start()
 
     def snapshotter() -> None:
         while not stopping.is_set():

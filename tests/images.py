@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from chalicelib.core.settings import get_settings
 from chalicelib.store.aws import client
 from local.analysis_poller import sqs_event
+from local.stream_poller import StreamReader
 from tests.api_client import Api, Session
 
 
@@ -78,6 +79,13 @@ def drain(api: Api) -> int:
     for message in messages:
         deliver(api, message)
     return len(messages)
+
+
+def drain_stream(api: Api) -> int:
+    """Deliver the images table's stream to the rollup function, from its oldest record, as
+    Lambda's DynamoDB event source would (records applied before are skipped by the handler)."""
+    reader = StreamReader(get_settings().images_table)
+    return reader.deliver_all(lambda event, _: api.client.lambda_.invoke("rollup_findings", event))
 
 
 def upload_and_analyse(

@@ -78,6 +78,7 @@ class Settings(BaseModel):
 
     # research: analytics records, aggregate findings, visual reports
     analytics_table: str
+    rollups_table: str
     analytics_max_data_bytes: int = Field(32 * 1024, ge=256, le=256 * 1024)
     summary_max_images: int = Field(20_000, ge=1, le=1_000_000)
     report_link_ttl_seconds: int = Field(900, ge=60, le=7 * 24 * 3600)
@@ -149,6 +150,7 @@ def _stage_defaults(stage: str) -> dict[str, Any]:
         "images_bucket": f"{prefix}-images",
         "analysis_queue": f"{prefix}-analysis",
         "analytics_table": f"{prefix}-analytics",
+        "rollups_table": f"{prefix}-findings-rollups",
     }
 
 

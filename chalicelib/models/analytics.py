@@ -188,6 +188,12 @@ class FindingsSummary(BaseModel):
     truncated: bool = Field(
         False, description="True when the set exceeded the summary limit and was cut"
     )
+    approximate: bool = Field(
+        False,
+        description="True when a running aggregate had to drop rare colours or pairs, or a "
+        "deleted image's worst findings left a gap, so the top lists may be inexact "
+        "(counts and shares stay exact)",
+    )
 
 
 class ReportLinkRequest(Strict):

@@ -21,7 +21,7 @@ from chalicelib.models.analytics import (
     UpdateAnalyticsRequest,
 )
 from chalicelib.models.envelope import Page
-from chalicelib.services import findings
+from chalicelib.services import findings, rollups
 from chalicelib.services.paging import page_of
 from chalicelib.store import analytics as store
 
@@ -123,26 +123,30 @@ def list_entries(principal: Principal, query: AnalyticsListQuery) -> Page[Analyt
 
 
 def summary(principal: Principal, query: SummaryQuery) -> FindingsSummary:
+    """A user's set is read image by image (bounded by their quota); everyone's from the
+    running aggregates the rollup function keeps (``services/rollups``)."""
     user_id = _target_user(principal, query.user_id)
     tag = query.tag.strip().lower() if query.tag else None
     since, until = query.since_iso, query.until_iso
+    scope: dict[str, str | None] = {
+        "user_id": user_id or EVERYONE,
+        "tag": tag,
+        "since": since,
+        "until": until,
+    }
     limit = get_settings().summary_max_images
+    if user_id is None:
+        totals, truncated = rollups.everyone(
+            tag=tag, since=query.since, until=query.until, max_images=limit
+        )
+        return findings.summarise(totals, scope=scope, truncated=truncated)
     rows = [
         (str(item["image_id"]), findings.loaded(item["findings"]))
         for item in store.analysed_images(
             user_id=user_id, tag=tag, since=since, until=until, max_items=limit
         )
     ]
-    return findings.aggregate(
-        rows[:limit],
-        scope={
-            "user_id": user_id or EVERYONE,
-            "tag": tag,
-            "since": since,
-            "until": until,
-        },
-        truncated=len(rows) > limit,
-    )
+    return findings.aggregate(rows[:limit], scope=scope, truncated=len(rows) > limit)
 
 
 def remove_all_of(user_id: str) -> None:
