@@ -110,7 +110,8 @@ def _apply_chunk(marker: str, changes: dict[tuple[str, str], list[Change]]) -> b
             return True
         if outcome == store.ALREADY_APPLIED:
             return False
-        time.sleep(random.uniform(0, 0.02 * 2**attempt))  # another writer won: read again
+        # another writer won: read again after a jittered back-off (not security-relevant)
+        time.sleep(random.uniform(0, 0.02 * 2**attempt))  # noqa: S311
     raise RuntimeError(f"rollup buckets stayed contended for {marker}; the batch will be retried")
 
 
