@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
 API_FUNCTION = "APIHandler"
 ANALYSIS_FUNCTION = "AnalyzeUpload"
-FUNCTIONS = (API_FUNCTION, ANALYSIS_FUNCTION)
+ROLLUP_FUNCTION = "RollupFindings"
+FUNCTIONS = (API_FUNCTION, ANALYSIS_FUNCTION, ROLLUP_FUNCTION)
 THROTTLING = {"dev": (20, 40), "prod": (200, 400)}  # API Gateway: steady rate/s, burst
 
 
@@ -163,6 +164,16 @@ def monitoring(stage: str) -> dict[str, Any]:
                 "AWS/SQS",
                 "ApproximateNumberOfMessagesVisible",
                 {"QueueName": {"Fn::GetAtt": ["AnalysisDeadLetterQueue", "QueueName"]}},
+                "Maximum",
+            ),
+            1,
+        ),
+        "RollupFailuresAlarm": _alarm(
+            "The rollup function gave up on image changes: everyone's summary is off",
+            _metric(
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                {"QueueName": {"Fn::GetAtt": ["RollupFailuresQueue", "QueueName"]}},
                 "Maximum",
             ),
             1,
@@ -317,6 +328,37 @@ def merge_template(stage: str) -> dict[str, Any]:
             "Properties": {
                 "Environment": {"Variables": env},
                 "Layers": [{"Ref": "AnalysisDependencies"}],
+            },
+        },
+        ROLLUP_FUNCTION: {
+            "Properties": {
+                "Environment": {"Variables": env},
+                "Events": {
+                    # Chalice writes the placeholder ARN of app.py; this is the real stream.
+                    "RollupFindingsDynamodbEventSource": {
+                        "Properties": {
+                            "Stream": {"Fn::GetAtt": ["ImagesTable", "StreamArn"]},
+                            "MaximumRetryAttempts": 20,
+                            "BisectBatchOnFunctionError": True,
+                            "DestinationConfig": {
+                                "OnFailure": {
+                                    "Type": "SQS",
+                                    "Destination": {"Fn::GetAtt": ["RollupFailuresQueue", "Arn"]},
+                                }
+                            },
+                        }
+                    }
+                },
+            }
+        },
+        "RollupFailuresQueue": {
+            # Stream records the rollup function gave up on (after retries): their metadata, to
+            # replay by hand. The alarm below says when there are any.
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "QueueName": {"Fn::Sub": "janus-${Stage}-rollup-failures"},
+                "MessageRetentionPeriod": 1209600,
+                "SqsManagedSseEnabled": True,
             },
         },
         "AnalysisDependencies": {

@@ -40,7 +40,13 @@ def _decode(value: Any) -> Any:
 
 
 def _table_names(settings: Settings) -> list[str]:
-    return [d["create"]["TableName"] for d in table_definitions(settings)]
+    """Every table but the rollups: restoring the images replays them through the images
+    stream, and the rollup poller rebuilds the aggregates from that, exactly once."""
+    return [
+        d["create"]["TableName"]
+        for d in table_definitions(settings)
+        if d["create"]["TableName"] != settings.rollups_table
+    ]
 
 
 def save(settings: Settings, folder: Path) -> None:

@@ -103,7 +103,8 @@ class Totals:
     text: int = 0
     text_passing: int = 0
     images_with_cvd: int = 0
-    # "fg bg" -> [failing findings, images, worst ratio]
+    # "fg bg" -> [failing findings, images, ratio]: the engine computes a finding's ratio from
+    # its two 8-bit colours, so one pair has one ratio and keeping the lowest stays exact.
     pairs: dict[str, list[Any]] = field(default_factory=dict)
     # [ratio, image_id, fg, bg, bbox, large_text], lowest ratio first
     worst: list[list[Any]] = field(default_factory=list)

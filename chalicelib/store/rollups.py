@@ -5,9 +5,9 @@ or ``M#YYYY-MM``, UTC) are the key; ``body`` is the bucket's ``Totals`` as compa
 ``version`` counts its writes. A summary reads whole months and whole days with at most three
 Queries per scope, whatever the number of images behind them.
 
-Writes are read-modify-write with optimistic locking, in one transaction per stream record
-together with a marker item (``scope`` = ``applied#<event id>``) that makes applying the same
-record twice impossible: Lambda retries a failed batch from its start.
+Writes are read-modify-write with optimistic locking: one transaction per batch of stream records
+holds the buckets' new bodies and a marker item per record (``scope`` = ``applied#<event id>``),
+which makes applying a record twice impossible when Lambda retries a failed batch.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from chalicelib.store.dynamo import (
 
 # Lambda retries a stream batch for at most the stream's 24-hour retention.
 MARKER_DAYS = 2
-ALREADY_APPLIED = "already-applied"
 CONFLICT = "conflict"
 
 
@@ -67,27 +66,33 @@ def read_for_update(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Bucket
     return found
 
 
-def write(marker: str, changed: list[tuple[Bucket, str]]) -> str | None:
-    """Write new bodies for buckets still at the version read, plus the marker, atomically.
+@dataclass(frozen=True)
+class AlreadyApplied:
+    """Some markers of the write exist: those records were applied before (a retried batch)."""
 
-    Returns None when written, ``ALREADY_APPLIED`` when the marker exists (a retried record),
-    ``CONFLICT`` when another writer changed a bucket first (read again and retry).
+    markers: frozenset[str]
+
+
+def write(markers: list[str], changed: list[tuple[Bucket, str]]) -> AlreadyApplied | str | None:
+    """Write new bodies for buckets still at the version read, plus the markers, atomically.
+
+    Returns None when written, ``AlreadyApplied`` naming the markers that exist (leave those
+    records out and write again), or ``CONFLICT`` when another writer changed a bucket first
+    (read again and retry). Nothing is written in either of the last two cases.
     """
+    expires = epoch_seconds() + MARKER_DAYS * 86400
     items: list[dict[str, Any]] = [
         {
             "Put": {
                 "TableName": _table(),
                 "Item": serialize(
-                    {
-                        "scope": f"applied#{marker}",
-                        "period": "-",
-                        "expires_at": epoch_seconds() + MARKER_DAYS * 86400,
-                    }
+                    {"scope": f"applied#{marker}", "period": "-", "expires_at": expires}
                 ),
                 "ConditionExpression": "attribute_not_exists(#scope)",
                 "ExpressionAttributeNames": {"#scope": "scope"},
             }
         }
+        for marker in markers
     ]
     for bucket, body in changed:
         item = {"scope": bucket.scope, "period": bucket.period, "body": body}
@@ -108,9 +113,14 @@ def write(marker: str, changed: list[tuple[Bucket, str]]) -> str | None:
         codes = cancellation_codes(exc)
         if not codes:
             raise
-        if codes[0] == "ConditionalCheckFailed":
-            return ALREADY_APPLIED
-        if "ConditionalCheckFailed" in codes or "TransactionConflict" in codes:
+        applied = {
+            marker
+            for marker, code in zip(markers, codes, strict=False)
+            if code == "ConditionalCheckFailed"
+        }
+        if applied:
+            return AlreadyApplied(frozenset(applied))
+        if {"ConditionalCheckFailed", "TransactionConflict"} & set(codes):
             return CONFLICT
         raise
     return None

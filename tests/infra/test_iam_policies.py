@@ -38,6 +38,10 @@ PLATFORM = {
     "sqs:ReceiveMessage",  # the SQS event source mapping of the analysis function
     "sqs:DeleteMessage",
     "sqs:GetQueueAttributes",
+    "dynamodb:DescribeStream",  # the DynamoDB stream event source of the rollup function
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
 }
 
 
@@ -78,7 +82,12 @@ def test_there_is_a_policy_per_function_and_config_uses_them() -> None:
         functions = config["stages"][stage]["lambda_functions"]
         assert functions["api_handler"]["iam_policy_file"] == "policy-api.json"
         assert functions["analyze_upload"]["iam_policy_file"] == "policy-analysis.json"
-    assert {p.name for p in POLICIES} == {"policy-api.json", "policy-analysis.json"}
+        assert functions["rollup_findings"]["iam_policy_file"] == "policy-rollups.json"
+    assert {p.name for p in POLICIES} == {
+        "policy-api.json",
+        "policy-analysis.json",
+        "policy-rollups.json",
+    }
 
 
 def test_no_statement_grants_every_resource() -> None:
@@ -127,3 +136,17 @@ def test_the_analysis_function_gets_less_than_the_api() -> None:
     }
     assert "ssm:GetParameter" not in analysis and "dynamodb:Query" not in analysis
     assert "sqs:ReceiveMessage" not in api
+
+
+def test_the_rollup_function_only_keeps_rollups() -> None:
+    """It reads the images stream (through Lambda) and writes rollup buckets; nothing else."""
+    statements = _statements(ROOT / ".chalice" / "policy-rollups.json")
+    writes = [s for s in statements if "dynamodb:PutItem" in s["Action"]]
+    assert [s["Resource"] for s in writes] == [{"Fn::GetAtt": ["FindingsRollupsTable", "Arn"]}]
+    actions = {a for s in statements for a in s["Action"]}
+    assert not actions & {
+        "dynamodb:Query",
+        "dynamodb:DeleteItem",
+        "s3:GetObject",
+        "ssm:GetParameter",
+    }

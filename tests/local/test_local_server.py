@@ -173,7 +173,8 @@ def test_upload_through_presigned_post_is_analysed_end_to_end(tmp_path: Path) ->
     import requests
 
     data = (CORPUS / "bs-login.png").read_bytes()
-    with _running(tmp_path, {}) as (base, output):
+    admin_env = {"JANUS_ADMIN_USERNAME": "localroot", "JANUS_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    with _running(tmp_path, admin_env) as (base, output):
         status, reg = _call(
             base,
             "POST",
@@ -213,6 +214,16 @@ def test_upload_through_presigned_post_is_analysed_end_to_end(tmp_path: Path) ->
         assert image["data"]["metadata"]["width"] == 1280
         status, analysis = _call(base, "GET", f"/v1/images/{image_id}/analysis", token=token)
         assert status == 200 and analysis["data"]["palette"][0]["hex"] == "#ffffff"
+        # the stream poller keeps everyone's running aggregates, as the rollup function does
+        output.wait_for("rollups updated", timeout=60)
+        status, admin = _call(
+            base, "POST", "/v1/auth/login", {"login": "localroot", "password": ADMIN_PASSWORD}
+        )
+        admin_token = admin["data"]["tokens"]["access_token"]
+        status, everyone = _call(
+            base, "GET", "/v1/analytics/summary?user_id=all", token=admin_token
+        )
+        assert status == 200 and everyone["data"]["images_analysed"] == 1, everyone
         tokens = urllib.request.Request(f"{base}/v1/images/{image_id}/tokens?format=css")
         tokens.add_header("Authorization", f"Bearer {token}")
         with urllib.request.urlopen(tokens, timeout=30) as response:

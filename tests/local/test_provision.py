@@ -17,7 +17,7 @@ def test_tables_match_the_template(aws: object) -> None:
     tables = [r for r in template["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"]
     settings = get_settings()
     ddb = client("dynamodb")
-    assert len(tables) == 8
+    assert len(tables) == 9
     for resource in tables:
         props = resource["Properties"]
         name = getattr(settings, resource["Metadata"]["JanusSetting"])
@@ -30,6 +30,8 @@ def test_tables_match_the_template(aws: object) -> None:
         expected = props.get("TimeToLiveSpecification", {}).get("AttributeName")
         assert ttl.get("AttributeName") == expected
         assert props["BillingMode"] == "PAY_PER_REQUEST"
+        stream = props.get("StreamSpecification", {}).get("StreamViewType")
+        assert described.get("StreamSpecification", {}).get("StreamViewType") == stream
     block = client("s3").get_public_access_block(Bucket=settings.images_bucket)
     assert all(block["PublicAccessBlockConfiguration"].values())
 
