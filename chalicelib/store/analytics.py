@@ -8,6 +8,8 @@ Findings summaries live on the image records (attribute ``findings``, written by
 function together with ``status = analyzed``), so they are deleted, re-tagged and re-analysed with
 the image. A user's are read with the images table's ``by-user-status`` index (``<user>#analyzed``),
 everyone's with its ``by-month`` index (``created_month``), always by Query on a time range.
+Everyone's summary reads them only for the partial days at the edges of its range; whole days and
+months come from the running aggregates (``store/rollups.py``).
 """
 
 from __future__ import annotations
