@@ -150,3 +150,12 @@ def test_the_rollup_function_only_keeps_rollups() -> None:
         "s3:GetObject",
         "ssm:GetParameter",
     }
+
+
+def test_the_api_only_reads_rollups() -> None:
+    """Only the rollup function writes running aggregates; the API Queries them."""
+    rollups = {"Fn::GetAtt": ["FindingsRollupsTable", "Arn"]}
+    for statement in _statements(ROOT / ".chalice" / "policy-api.json"):
+        resources = statement["Resource"]
+        if rollups == resources or (isinstance(resources, list) and rollups in resources):
+            assert statement["Action"] == ["dynamodb:Query"], statement["Sid"]
