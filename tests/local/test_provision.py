@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +71,37 @@ def _wipe(settings: Settings) -> None:
     for obj in s3.list_objects_v2(Bucket=settings.images_bucket).get("Contents", []):
         s3.delete_object(Bucket=settings.images_bucket, Key=obj["Key"])
     s3.delete_bucket(Bucket=settings.images_bucket)
+
+
+@pytest.mark.allow_scan
+def test_a_restored_snapshot_rebuilds_the_rollups_from_the_images(api: Api, tmp_path: Path) -> None:
+    """Rollups are not saved: restoring the images replays them through the stream."""
+    from tests.images import drain_stream, ui_screenshot, upload_and_analyse
+
+    person = api.register()
+    upload_and_analyse(api, person, ui_screenshot(), tags=["web"])
+    upload_and_analyse(api, person, ui_screenshot(fmt="JPEG"), content_type="image/jpeg")
+    drain_stream(api)
+    from chalicelib.store import rollups
+
+    before = _rollups()
+    assert len(before) == 4  # day and month, for all and for the tag
+    assert {body["n"][0] for (scope, _), body in before.items() if scope == "all"} == {2}
+    settings = get_settings()
+    persistence.save(settings, tmp_path / "snap")
+    _wipe(settings)
+    provision.create_resources(settings)
+    persistence.restore(settings, tmp_path / "snap")
+    assert list(rollups.query("all", "D#", "M#~")) == []
+    drain_stream(api)
+    assert _rollups() == before
+
+
+def _rollups() -> dict[tuple[str, str], Any]:
+    from chalicelib.store import rollups
+
+    return {
+        (scope, period): json.loads(body)
+        for scope in ("all", "tag#web")
+        for period, body in rollups.query(scope, "D#", "M#~")
+    }
