@@ -133,9 +133,18 @@ def run(size: int) -> dict[str, Any]:
         logging.getLogger("janus").setLevel(logging.WARNING)
         _put_images(size, random.Random(size))
         calls: list[str] = []
-        client("dynamodb").meta.events.register(
+        read: list[tuple[int, int]] = []  # (items, bytes) returned by each Query
+
+        def count_read(model: Any, parsed: dict[str, Any], **_: Any) -> None:
+            if model.name == "Query":
+                items = parsed.get("Items", [])
+                read.append((len(items), len(json.dumps(items, default=str))))
+
+        ddb = client("dynamodb")
+        ddb.meta.events.register(
             "before-call.dynamodb", lambda model, **_: calls.append(model.name)
         )
+        ddb.meta.events.register("after-call.dynamodb", count_read)
         with Client(app, stage_name="test", project_dir=str(ROOT)) as c:
             reader = StreamReader(get_settings().images_table)
             start, first = time.perf_counter(), len(calls)
@@ -147,12 +156,13 @@ def run(size: int) -> dict[str, Any]:
 
             api = Api(c, DynamoCalls())
             admin = api.superadmin()
-            start, first = time.perf_counter(), len(calls)
+            start, first, first_read = time.perf_counter(), len(calls), len(read)
             reply = api.get("/v1/analytics/summary?user_id=all", token=admin.access_token)
             rollup_s = time.perf_counter() - start
             rollup_calls = calls[first:]
+            rollup_read = read[first_read:]
 
-            start, first = time.perf_counter(), len(calls)
+            start, first, first_read = time.perf_counter(), len(calls), len(read)
             rows = [
                 (str(i["image_id"]), findings.loaded(i["findings"]))
                 for i in analytics_store.analysed_images(
@@ -162,6 +172,7 @@ def run(size: int) -> dict[str, Any]:
             direct = findings.aggregate(rows, scope=reply.data["scope"]).model_dump()
             direct_s = time.perf_counter() - start
             direct_calls = calls[first:]
+            direct_read = read[first_read:]
     same = direct == reply.data
     return {
         "size": size,
@@ -170,8 +181,12 @@ def run(size: int) -> dict[str, Any]:
         "stream_calls": stream_calls,
         "rollup_s": rollup_s,
         "rollup_queries": rollup_calls.count("Query"),
+        "rollup_items": sum(n for n, _ in rollup_read),
+        "rollup_kb": sum(b for _, b in rollup_read) / 1000,
         "direct_s": direct_s,
         "direct_queries": direct_calls.count("Query"),
+        "direct_items": sum(n for n, _ in direct_read),
+        "direct_kb": sum(b for _, b in direct_read) / 1000,
         "same": same,
     }
 
@@ -179,19 +194,20 @@ def run(size: int) -> dict[str, Any]:
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000, 40000]
     print(
-        f"{'images':>7} {'rollups: ms':>12} {'Queries':>8} {'per image: ms':>14} {'Queries':>8}"
-        f" {'speed-up':>9} {'same':>5} | stream: records, DynamoDB calls, s"
+        f"{'images':>7} | {'rollups: ms':>11} {'Queries':>7} {'items':>6} {'KB read':>8}"
+        f" | {'per image: ms':>13} {'Queries':>7} {'items':>6} {'KB read':>8} | {'same':>5}"
+        f" | stream: records, DynamoDB calls, s"
     )
     for size in sizes:
         r = run(size)
         print(
-            f"{r['size']:>7} {r['rollup_s'] * 1000:>12.1f} {r['rollup_queries']:>8}"
-            f" {r['direct_s'] * 1000:>14.1f} {r['direct_queries']:>8}"
-            f" {r['direct_s'] / r['rollup_s']:>8.0f}x {r['same']!s:>5}"
+            f"{r['size']:>7} | {r['rollup_s'] * 1000:>11.1f} {r['rollup_queries']:>7}"
+            f" {r['rollup_items']:>6} {r['rollup_kb']:>8.1f}"
+            f" | {r['direct_s'] * 1000:>13.1f} {r['direct_queries']:>7}"
+            f" {r['direct_items']:>6} {r['direct_kb']:>8.1f} | {r['same']!s:>5}"
             f" | {r['delivered']}, {r['stream_calls']}, {r['stream_s']:.1f}"
         )
         sys.stdout.flush()
-    print(json.dumps({"note": "the API call includes authentication (one BatchGetItem)"}))
 
 
 if __name__ == "__main__":
