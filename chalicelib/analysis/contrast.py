@@ -53,6 +53,9 @@ _SIZE_MARGIN = 0.08  # relative band around a WCAG size threshold where size is 
 # The top 15 % of a lossy glyph's ink lies this far beyond the true ink (ringing), as a share
 # of the way from the background (corpus medians: 1.02 at JPEG quality 85, 1.04 at 70).
 _LOSSY_OVERSHOOT = 1.02
+# Stroke-core pixels needed before their median is trusted as a word's ink (a dozen: about
+# one letter of 3-px strokes).
+_CORE_MIN_PIXELS = 12
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,17 @@ class Measured:
     # stems at the ink colour (median 0.17-0.72 per corpus page), resampled images hardly
     # ever (0.01-0.09 on the corpus's 60 % variants).
     exact_support: float = 0.0
+    # Median colour of the stroke cores (pixels at >= 70 % of the extreme whose four
+    # neighbours are too) and how many there are. Resampling blurs only a pixel or so into a
+    # stroke, so where whole cores survive (headings, bold or large text) they keep the ink
+    # colour to within ~2 % whatever the filter (Lanczos, bicubic, bilinear), while the
+    # extreme pixels overshoot or fall short.
+    core_fg: tuple[float, float, float] | None = None
+    core_pixels: int = 0
+    # Pure black and/or white among the region's pixels (as an (n, 3) array), else None. A
+    # resampling filter that overshoots clips strokes of pure black or white ink to exactly
+    # that value, but never strokes of a grey, however far it overshoots.
+    clipped: npt.NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True)
@@ -300,6 +314,14 @@ def measure_region(
     font_px = band / _CAP_HEIGHT if full <= 1.2 * band else band / _X_HEIGHT
     runs = _run_lengths(ink[band_rows])
     stem = float(np.median(runs)) if runs.size else 1.0
+    core = _eroded(dist2 >= 0.49 * dmax2)
+    core_pixels = int(np.count_nonzero(core))
+    core_fg = None
+    if core_pixels >= _CORE_MIN_PIXELS:
+        med = np.median(inner[core], axis=0)
+        core_fg = (float(med[0]), float(med[1]), float(med[2]))
+    extremes = [e for e in (0, 255) if bool((inner[strong] == e).all(axis=-1).any())]
+    clipped = np.array([(e, e, e) for e in extremes], dtype=np.float64) if extremes else None
     return Measured(
         region=region,
         fg=fg_rgb,
@@ -310,7 +332,19 @@ def measure_region(
         ink_pixels=ink_count,
         fg_estimate=(float(fg[0]), float(fg[1]), float(fg[2])),
         exact_support=mode_count / max(ink_count, 1),
+        core_fg=core_fg,
+        core_pixels=core_pixels,
+        clipped=clipped,
     )
+
+
+def _eroded(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Pixels of `mask` whose four neighbours are in it too (the border counts as outside)."""
+    out = np.zeros_like(mask)
+    if mask.shape[0] > 2 and mask.shape[1] > 2:
+        c = mask[1:-1, 1:-1]
+        out[1:-1, 1:-1] = c & mask[:-2, 1:-1] & mask[2:, 1:-1] & mask[1:-1, :-2] & mask[1:-1, 2:]
+    return out
 
 
 def pool_same_ink(measured: list[Measured]) -> list[Measured]:
@@ -436,19 +470,42 @@ def looks_resampled(measured: list[Measured]) -> bool:
 
 
 def resnap_downscaled(measured: list[Measured], snap: ColourSnapper) -> list[Measured]:
-    """Downscaled screenshots (estimated DPR below 1) blur thin strokes so that no pixel
-    reaches the ink colour: extrapolate along the blend ray by the typical reach for the
-    stroke width, then snap to a flat colour of the image if one is that colour."""
+    """Ink colours of a downscaled screenshot, where blurred thin strokes never reach the ink
+    and thicker ones overshoot it (Lanczos, bicubic).
+
+    A word with whole stroke cores takes their median colour. The others extrapolate their
+    line's most extreme estimate along the blend ray by the typical reach for their stroke
+    width, and take the core ink of another word on the same background that lies on that
+    ray near the extrapolation (a page sets its text in a few colours, and headings or bold
+    words show them), else a flat colour of the image there, else the extrapolation.
+    """
+    anchors: dict[RGB, list[tuple[float, float, float]]] = {}
+    for m in measured:
+        if m.core_fg is not None:
+            anchors.setdefault(m.bg, []).append(m.core_fg)
+        for e in m.clipped if m.clipped is not None else ():
+            anchors.setdefault(m.bg, []).append((float(e[0]), float(e[1]), float(e[2])))
+    anchor_arrays = {bg: np.array(v, dtype=np.float64) for bg, v in anchors.items()}
     out = []
     pooled = _line_extremes(measured)
     for m, (est_rgb, stem_px) in zip(measured, pooled, strict=True):
-        reach = next((r for limit, r in _BLUR_REACH if stem_px < limit), 1.0)
         bg = np.array(m.bg, dtype=np.float64)
-        est = bg + (np.array(est_rgb) - bg) / reach
-        est = np.clip(est, 0, 255)
+        if m.core_fg is not None:
+            fg = snap.nearest(np.array(m.core_fg), limit=1.5)
+            out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
+            continue
+        reach = next((r for limit, r in _BLUR_REACH if stem_px < limit), 1.0)
+        raw = np.array(est_rgb)
+        est = np.clip(bg + (raw - bg) / reach, 0, 255)
+        cores = anchor_arrays.get(m.bg)
         fg = (
-            snap.on_ray(est, bg, low=0.85, high=1.2)
-            or snap.on_ray(est, bg, low=0.9, high=1.1, targets=snap.extremes)
+            (snap.on_ray(est, bg, low=0.85, high=1.2, targets=cores) if cores is not None else None)
+            or snap.on_ray(est, bg, low=0.85, high=1.2)
+            or (
+                snap.on_ray(est, bg, low=0.9, high=1.1, targets=m.clipped)
+                if m.clipped is not None
+                else None
+            )
             or snap.nearest(est, limit=3.0)
         )
         out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
