@@ -74,17 +74,6 @@ class Measured:
     # stems at the ink colour (median 0.17-0.72 per corpus page), resampled images hardly
     # ever (0.01-0.09 on the corpus's 60 % variants).
     exact_support: float = 0.0
-    # Median colour of the stroke cores (pixels at >= 70 % of the extreme whose four
-    # neighbours are too) and how many there are. Resampling blurs only a pixel or so into a
-    # stroke, so where whole cores survive (headings, bold or large text) they keep the ink
-    # colour to within ~2 % whatever the filter (Lanczos, bicubic, bilinear), while the
-    # extreme pixels overshoot or fall short.
-    core_fg: tuple[float, float, float] | None = None
-    core_pixels: int = 0
-    # Pure black and/or white among the region's pixels (as an (n, 3) array), else None. A
-    # resampling filter that overshoots clips strokes of pure black or white ink to exactly
-    # that value, but never strokes of a grey, however far it overshoots.
-    clipped: npt.NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True)
@@ -314,14 +303,6 @@ def measure_region(
     font_px = band / _CAP_HEIGHT if full <= 1.2 * band else band / _X_HEIGHT
     runs = _run_lengths(ink[band_rows])
     stem = float(np.median(runs)) if runs.size else 1.0
-    core = _eroded(dist2 >= 0.49 * dmax2)
-    core_pixels = int(np.count_nonzero(core))
-    core_fg = None
-    if core_pixels >= _CORE_MIN_PIXELS:
-        med = np.median(inner[core], axis=0)
-        core_fg = (float(med[0]), float(med[1]), float(med[2]))
-    extremes = [e for e in (0, 255) if bool((inner[strong] == e).all(axis=-1).any())]
-    clipped = np.array([(e, e, e) for e in extremes], dtype=np.float64) if extremes else None
     return Measured(
         region=region,
         fg=fg_rgb,
@@ -332,10 +313,41 @@ def measure_region(
         ink_pixels=ink_count,
         fg_estimate=(float(fg[0]), float(fg[1]), float(fg[2])),
         exact_support=mode_count / max(ink_count, 1),
-        core_fg=core_fg,
-        core_pixels=core_pixels,
-        clipped=clipped,
     )
+
+
+@dataclass(frozen=True)
+class StrokeCores:
+    """What a resampled word's pixels say of its ink beyond the extreme estimate.
+
+    `fg` is the median colour of the stroke cores (pixels at >= 70 % of the extreme whose
+    four neighbours are too), when there are at least `_CORE_MIN_PIXELS` of them: resampling
+    blurs only a pixel or so into a stroke, so where whole cores survive (headings, bold or
+    large text) they keep the ink colour to within ~2 % whatever the filter (Lanczos,
+    bicubic, bilinear), while the extreme pixels overshoot it or fall short. `clipped` holds
+    pure black and/or white where ink pixels are exactly that: an overshooting filter clips
+    strokes of pure black or white ink to it, but never strokes of a grey.
+    """
+
+    fg: tuple[float, float, float] | None
+    clipped: tuple[RGB, ...]
+
+
+def stroke_cores(rgb: RGBArray, m: Measured) -> StrokeCores:
+    """Stroke cores and clipped extremes of one measured region (see `StrokeCores`)."""
+    r = m.region
+    inner = rgb[r.y : r.y + r.h, r.x : r.x + r.w].astype(np.int32)
+    diff = inner - np.array(m.bg, dtype=np.int32)
+    dist2 = (diff * diff).sum(-1)
+    dmax2 = int(dist2.max(initial=0))
+    core = _eroded(dist2 >= 0.49 * dmax2)
+    fg = None
+    if np.count_nonzero(core) >= _CORE_MIN_PIXELS:
+        med = np.median(inner[core], axis=0)
+        fg = (float(med[0]), float(med[1]), float(med[2]))
+    top = inner[dist2 >= 0.81 * dmax2]
+    clipped = tuple((e, e, e) for e in (0, 255) if bool((top == e).all(axis=-1).any()))
+    return StrokeCores(fg, clipped)
 
 
 def _eroded(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
@@ -469,43 +481,43 @@ def looks_resampled(measured: list[Measured]) -> bool:
     return float(np.median([m.exact_support for m in measured])) < 0.09
 
 
-def resnap_downscaled(measured: list[Measured], snap: ColourSnapper) -> list[Measured]:
+def resnap_downscaled(
+    measured: list[Measured], snap: ColourSnapper, rgb: RGBArray
+) -> list[Measured]:
     """Ink colours of a downscaled screenshot, where blurred thin strokes never reach the ink
     and thicker ones overshoot it (Lanczos, bicubic).
 
     A word with whole stroke cores takes their median colour. The others extrapolate their
     line's most extreme estimate along the blend ray by the typical reach for their stroke
-    width, and take the core ink of another word on the same background that lies on that
-    ray near the extrapolation (a page sets its text in a few colours, and headings or bold
-    words show them), else a flat colour of the image there, else the extrapolation.
+    width, then take, nearest that extrapolation on the ray: the core ink of another word on
+    the same background, or pure black or white where some word there clipped to it (a page
+    sets its text in a few colours, and headings, bold or large words show them); else a
+    flat colour of the image; else the extrapolation itself. A thin word's own pixels cannot
+    tell a thin dark stroke from a thicker lighter one, so an ink seen elsewhere on the page
+    is the only exact source.
     """
+    cores = [stroke_cores(rgb, m) for m in measured]
     anchors: dict[RGB, list[tuple[float, float, float]]] = {}
-    for m in measured:
-        if m.core_fg is not None:
-            anchors.setdefault(m.bg, []).append(m.core_fg)
-        for e in m.clipped if m.clipped is not None else ():
-            anchors.setdefault(m.bg, []).append((float(e[0]), float(e[1]), float(e[2])))
-    anchor_arrays = {bg: np.array(v, dtype=np.float64) for bg, v in anchors.items()}
+    for m, c in zip(measured, cores, strict=True):
+        found = ([c.fg] if c.fg is not None else []) + [
+            (float(e[0]), float(e[1]), float(e[2])) for e in c.clipped
+        ]
+        anchors.setdefault(m.bg, []).extend(found)
+    anchor_arrays = {bg: np.array(v, dtype=np.float64) for bg, v in anchors.items() if v}
     out = []
     pooled = _line_extremes(measured)
-    for m, (est_rgb, stem_px) in zip(measured, pooled, strict=True):
+    for m, c, (est_rgb, stem_px) in zip(measured, cores, pooled, strict=True):
         bg = np.array(m.bg, dtype=np.float64)
-        if m.core_fg is not None:
-            fg = snap.nearest(np.array(m.core_fg), limit=1.5)
+        if c.fg is not None:
+            fg = snap.nearest(np.array(c.fg), limit=1.5)
             out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
             continue
         reach = next((r for limit, r in _BLUR_REACH if stem_px < limit), 1.0)
-        raw = np.array(est_rgb)
-        est = np.clip(bg + (raw - bg) / reach, 0, 255)
-        cores = anchor_arrays.get(m.bg)
+        est = np.clip(bg + (np.array(est_rgb) - bg) / reach, 0, 255)
+        seen = anchor_arrays.get(m.bg)
         fg = (
-            (snap.on_ray(est, bg, low=0.85, high=1.2, targets=cores) if cores is not None else None)
+            (snap.on_ray(est, bg, low=0.85, high=1.2, targets=seen) if seen is not None else None)
             or snap.on_ray(est, bg, low=0.85, high=1.2)
-            or (
-                snap.on_ray(est, bg, low=0.9, high=1.1, targets=m.clipped)
-                if m.clipped is not None
-                else None
-            )
             or snap.nearest(est, limit=3.0)
         )
         out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
