@@ -56,6 +56,11 @@ _LOSSY_OVERSHOOT = 1.02
 # Stroke-core pixels needed before their median is trusted as a word's ink (a dozen: about
 # one letter of 3-px strokes).
 _CORE_MIN_PIXELS = 12
+_DEEP_MIN_PIXELS = 6
+# Share of a resampled word's ink pixels that must be exactly black (or white) before that is
+# taken as its ink: ringing clips a few pixels of dark grey (or near-white) strokes too, while
+# pure black or white ink that reaches its value clips a median 29 % (corpus downscales).
+_CLIPPED_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -324,9 +329,10 @@ class StrokeCores:
     four neighbours are too), when there are at least `_CORE_MIN_PIXELS` of them: resampling
     blurs only a pixel or so into a stroke, so where whole cores survive (headings, bold or
     large text) they keep the ink colour to within ~2 % whatever the filter (Lanczos,
-    bicubic, bilinear), while the extreme pixels overshoot it or fall short. `clipped` holds
-    pure black and/or white where ink pixels are exactly that: an overshooting filter clips
-    strokes of pure black or white ink to it, but never strokes of a grey.
+    bicubic, bilinear), while the extreme pixels overshoot it or fall short. Without cores,
+    `clipped` holds pure black and/or white where many ink pixels are exactly that: strokes
+    of pure black or white ink that reach it clip to it, while ringing of a grey's strokes
+    clips only a few pixels.
     """
 
     fg: tuple[float, float, float] | None
@@ -341,12 +347,18 @@ def stroke_cores(rgb: RGBArray, m: Measured) -> StrokeCores:
     dist2 = (diff * diff).sum(-1)
     dmax2 = int(dist2.max(initial=0))
     core = _eroded(dist2 >= 0.49 * dmax2)
+    deep = _eroded(core)  # further from the edges: ringing has died down there
     fg = None
-    if np.count_nonzero(core) >= _CORE_MIN_PIXELS:
-        med = np.median(inner[core], axis=0)
-        fg = (float(med[0]), float(med[1]), float(med[2]))
-    top = inner[dist2 >= 0.81 * dmax2]
-    clipped = tuple((e, e, e) for e in (0, 255) if bool((top == e).all(axis=-1).any()))
+    for pixels, need in ((deep, _DEEP_MIN_PIXELS), (core, _CORE_MIN_PIXELS)):
+        if np.count_nonzero(pixels) >= need:
+            med = np.median(inner[pixels], axis=0)
+            fg = (float(med[0]), float(med[1]), float(med[2]))
+            break
+    clipped: tuple[RGB, ...] = ()
+    if fg is None:
+        ink = inner[dist2 >= 0.25 * dmax2]
+        need = _CLIPPED_SHARE * ink.shape[0]
+        clipped = tuple((e, e, e) for e in (0, 255) if np.count_nonzero((ink == e).all(-1)) > need)
     return StrokeCores(fg, clipped)
 
 
@@ -508,20 +520,36 @@ def resnap_downscaled(
     pooled = _line_extremes(measured)
     for m, c, (est_rgb, stem_px) in zip(measured, cores, pooled, strict=True):
         bg = np.array(m.bg, dtype=np.float64)
-        if c.fg is not None:
-            fg = snap.nearest(np.array(c.fg), limit=1.5)
+        seen = anchor_arrays.get(m.bg)
+        if c.fg is not None and seen is not None:
+            fg = snap.nearest(_pooled(np.array(c.fg), seen, bg), limit=1.5)
             out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
             continue
         reach = next((r for limit, r in _BLUR_REACH if stem_px < limit), 1.0)
         est = np.clip(bg + (np.array(est_rgb) - bg) / reach, 0, 255)
-        seen = anchor_arrays.get(m.bg)
+        hit = snap.on_ray(est, bg, low=0.85, high=1.2, targets=seen) if seen is not None else None
         fg = (
-            (snap.on_ray(est, bg, low=0.85, high=1.2, targets=seen) if seen is not None else None)
+            (
+                snap.nearest(_pooled(np.array(hit, np.float64), seen, bg), 1.5)
+                if hit and seen is not None
+                else None
+            )
             or snap.on_ray(est, bg, low=0.85, high=1.2)
             or snap.nearest(est, limit=3.0)
         )
         out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
     return out
+
+
+def _pooled(
+    ink: npt.NDArray[np.float64], seen: npt.NDArray[np.float64], bg: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """The median of the inks seen on this background within 5 % (of the distance from the
+    background) of `ink`: one word's cores can miss by a few per cent, a page's words of one
+    colour together hardly."""
+    reach = max(6.0, 0.05 * float(np.linalg.norm(ink - bg)))
+    near = seen[np.linalg.norm(seen - ink, axis=1) <= reach]
+    return np.median(near, axis=0) if near.shape[0] else ink
 
 
 def _run_lengths(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
