@@ -406,10 +406,13 @@ def pool_same_ink(measured: list[Measured]) -> list[Measured]:
     return out
 
 
-# Share of the way from background to ink that the most extreme pixel of a stroke reaches
-# after downscaling, by stem width in output pixels (measured on the corpus's 60 % and 75 %
-# Lanczos variants: medians 0.90-0.94 for hairline stems, ~1 from 2.5 px up).
-_BLUR_REACH = ((1.4, 0.92), (2.5, 0.97))
+# Share of the way from background to ink that the extreme estimate of a downscaled word
+# without stroke cores reaches, by its font size in output pixels (strokes scale with it):
+# medians 0.80 below 9 px, 0.86 at 9-10, 0.91 at 10-12, 0.94 at 12-15 and ~1 above, over the
+# corpus pages downscaled to 50-75 % with Lanczos, bicubic and bilinear filters, each with a
+# wide spread (+-0.15). The table stays a little under those medians: a grey extrapolated
+# too far lands on black.
+_THIN_REACH = ((9.0, 0.85), (10.0, 0.88), (12.0, 0.92), (15.0, 0.95))
 
 
 def _line_mates(measured: list[Measured]) -> list[list[int]]:
@@ -460,31 +463,6 @@ def pool_lossy_lines(measured: list[Measured], snap: ColourSnapper) -> list[Meas
     return out
 
 
-def _line_extremes(
-    measured: list[Measured],
-) -> list[tuple[tuple[float, float, float], float]]:
-    """For each word, the most extreme ink estimate among the words of its line that share
-    its background and blend direction (a line is set in one colour; the word whose strokes
-    fell best on the pixel grid got closest to it), with that word's stem width."""
-    out = []
-    for m, mates in zip(measured, _line_mates(measured), strict=True):
-        bg = np.array(m.bg, dtype=np.float64)
-        u = np.array(m.fg_estimate) - bg
-        nu = float(np.linalg.norm(u))
-        best, best_norm, best_stem = m.fg_estimate, nu, m.stem_ratio * m.font_px
-        for j in mates:
-            o = measured[j]
-            v = np.array(o.fg_estimate) - bg
-            nv = float(np.linalg.norm(v))
-            # Same direction and at most 30 % further: greys of different weight (body and
-            # muted text) share a direction, but not a distance.
-            same = nu > 0 and nv > 0 and float(u @ v) / (nu * nv) > 0.995 and nv <= 1.3 * nu
-            if nv > best_norm and same:
-                best, best_norm, best_stem = o.fg_estimate, nv, o.stem_ratio * o.font_px
-        out.append((best, best_stem))
-    return out
-
-
 def looks_resampled(measured: list[Measured]) -> bool:
     """Whether a lossless image was scaled after rendering: its glyphs have (almost) no pixel
     of exactly the ink colour. Decided on the median word; needs a few words to judge."""
@@ -499,14 +477,14 @@ def resnap_downscaled(
     """Ink colours of a downscaled screenshot, where blurred thin strokes never reach the ink
     and thicker ones overshoot it (Lanczos, bicubic).
 
-    A word with whole stroke cores takes their median colour. The others extrapolate their
-    line's most extreme estimate along the blend ray by the typical reach for their stroke
-    width, then take, nearest that extrapolation on the ray: the core ink of another word on
-    the same background, or pure black or white where some word there clipped to it (a page
-    sets its text in a few colours, and headings, bold or large words show them); else a
-    flat colour of the image; else the extrapolation itself. A thin word's own pixels cannot
-    tell a thin dark stroke from a thicker lighter one, so an ink seen elsewhere on the page
-    is the only exact source.
+    A word with whole stroke cores takes their median colour (pooled with the like cores of
+    its background). The others extrapolate their extreme estimate along the blend ray by
+    the typical reach for their font size, then take, nearest that extrapolation on the ray:
+    the core ink of another word on the same background, or pure black or white where some
+    word there clipped to it (a page sets its text in a few colours, and headings, bold or
+    large words show them); else a flat colour of the image; else the extrapolation itself.
+    A thin word's own pixels cannot tell a thin dark stroke from a thicker lighter one, so an
+    ink seen elsewhere on the page is the only exact source.
     """
     cores = [stroke_cores(rgb, m) for m in measured]
     anchors: dict[RGB, list[tuple[float, float, float]]] = {}
@@ -517,16 +495,15 @@ def resnap_downscaled(
         anchors.setdefault(m.bg, []).extend(found)
     anchor_arrays = {bg: np.array(v, dtype=np.float64) for bg, v in anchors.items() if v}
     out = []
-    pooled = _line_extremes(measured)
-    for m, c, (est_rgb, stem_px) in zip(measured, cores, pooled, strict=True):
+    for m, c in zip(measured, cores, strict=True):
         bg = np.array(m.bg, dtype=np.float64)
         seen = anchor_arrays.get(m.bg)
         if c.fg is not None and seen is not None:
             fg = snap.nearest(_pooled(np.array(c.fg), seen, bg), limit=1.5)
             out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
             continue
-        reach = next((r for limit, r in _BLUR_REACH if stem_px < limit), 1.0)
-        est = np.clip(bg + (np.array(est_rgb) - bg) / reach, 0, 255)
+        reach = next((r for limit, r in _THIN_REACH if m.font_px < limit), 1.0)
+        est = np.clip(bg + (np.array(m.fg_estimate) - bg) / reach, 0, 255)
         hit = snap.on_ray(est, bg, low=0.85, high=1.2, targets=seen) if seen is not None else None
         fg = (
             (
