@@ -494,23 +494,29 @@ def resnap_downscaled(
         ]
         anchors.setdefault(m.bg, []).extend(found)
     anchor_arrays = {bg: np.array(v, dtype=np.float64) for bg, v in anchors.items() if v}
+    settled: dict[tuple[RGB, RGB], RGB] = {}  # words of one colour repeat: pool once
+
+    def settle(ink: RGB, bg: RGB) -> RGB:
+        key = (bg, ink)
+        if key not in settled:
+            b = np.array(bg, dtype=np.float64)
+            pooled = _pooled(np.array(ink, dtype=np.float64), anchor_arrays[bg], b)
+            settled[key] = snap.nearest(pooled, limit=1.5)
+        return settled[key]
+
     out = []
     for m, c in zip(measured, cores, strict=True):
-        bg = np.array(m.bg, dtype=np.float64)
-        seen = anchor_arrays.get(m.bg)
-        if c.fg is not None and seen is not None:
-            fg = snap.nearest(_pooled(np.array(c.fg), seen, bg), limit=1.5)
+        if c.fg is not None:
+            fg = settle(ColourSnapper._round(np.array(c.fg)), m.bg)
             out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
             continue
+        bg = np.array(m.bg, dtype=np.float64)
+        seen = anchor_arrays.get(m.bg)
         reach = next((r for limit, r in _THIN_REACH if m.font_px < limit), 1.0)
         est = np.clip(bg + (np.array(m.fg_estimate) - bg) / reach, 0, 255)
         hit = snap.on_ray(est, bg, low=0.85, high=1.2, targets=seen) if seen is not None else None
         fg = (
-            (
-                snap.nearest(_pooled(np.array(hit, np.float64), seen, bg), 1.5)
-                if hit and seen is not None
-                else None
-            )
+            (settle(hit, m.bg) if hit else None)
             or snap.on_ray(est, bg, low=0.85, high=1.2)
             or snap.nearest(est, limit=3.0)
         )
