@@ -10,8 +10,10 @@ pixels furthest from the background), not an average. What happens next depends 
   the estimate is pooled over its line and snapped to a flat colour of the image that explains
   it (same place on the blend ray, or same luma with chroma pulled towards the background);
 - resampled screenshots (glyphs with almost no pixel of exactly one colour): thin strokes
-  never reach the ink, so the line's most extreme estimate is extrapolated by the measured
-  blur reach for its stroke width and snapped along the blend ray.
+  never reach the ink and thick ones overshoot it, so the ink is taken from the cores of
+  thick strokes (headings, bold, large text) and shared, along the blend ray, with thin words
+  on the same background, whose own estimate is extrapolated by the reach typical of their
+  font size (see `resnap_downscaled`).
 
 Text size is estimated from the x-height or cap height of the glyphs and boldness from their
 stem width; sizes too close to the WCAG large-text boundary are reported as unknown.
