@@ -268,10 +268,21 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
     return results
 
 
+# Downscales written by --make-variants: (suffix, scale, filter). Browsers, operating systems
+# and chat apps resample with different filters, so the engine is checked on more than one.
+DOWNSCALES = (
+    ("s75", 0.75, Image.Resampling.LANCZOS),
+    ("s50", 0.5, Image.Resampling.LANCZOS),
+    ("b67", 0.67, Image.Resampling.BICUBIC),
+    ("l60", 0.6, Image.Resampling.BILINEAR),
+)
+
+
 def make_variants(corpus: Path, out: Path) -> None:
     """Write further upload-like variants of the corpus pages (not used for tuning): JPEG at
-    quality 70, lossy WebP at quality 80 and a 75 % Lanczos downscale, each with its ground
-    truth (boxes scaled like the corpus's own variants)."""
+    quality 70, lossy WebP at quality 80, and downscales (`DOWNSCALES`: 75 % and 50 % Lanczos,
+    67 % bicubic, 60 % bilinear), each with its ground truth (boxes scaled like the corpus's
+    own variants)."""
     vdir = out / "variants"
     vdir.mkdir(parents=True, exist_ok=True)
     for jf in sorted(corpus.glob("*.json")):
@@ -286,16 +297,14 @@ def make_variants(corpus: Path, out: Path) -> None:
             (vdir / f"{name}-{suffix.split('.')[0]}.json").write_text(
                 json.dumps({**meta, "image_file": f"{name}-{suffix}"})
             )
-        scale = 0.75
-        small = im.resize(
-            (round(im.width * scale), round(im.height * scale)), Image.Resampling.LANCZOS
-        )
-        small.save(vdir / f"{name}-s75.png")
-        scaled = json.loads(json.dumps(meta))
-        scaled["image_file"] = f"{name}-s75.png"
-        for element in scaled["text_elements"]:
-            element["bbox"] = [round(v * scale) for v in element["bbox"]]
-        (vdir / f"{name}-s75.json").write_text(json.dumps(scaled))
+        for kind, scale, resample in DOWNSCALES:
+            small = im.resize((round(im.width * scale), round(im.height * scale)), resample)
+            small.save(vdir / f"{name}-{kind}.png")
+            scaled = json.loads(json.dumps(meta))
+            scaled["image_file"] = f"{name}-{kind}.png"
+            for element in scaled["text_elements"]:
+                element["bbox"] = [round(v * scale) for v in element["bbox"]]
+            (vdir / f"{name}-{kind}.json").write_text(json.dumps(scaled))
 
 
 def main() -> None:

@@ -10,8 +10,10 @@ pixels furthest from the background), not an average. What happens next depends 
   the estimate is pooled over its line and snapped to a flat colour of the image that explains
   it (same place on the blend ray, or same luma with chroma pulled towards the background);
 - resampled screenshots (glyphs with almost no pixel of exactly one colour): thin strokes
-  never reach the ink, so the line's most extreme estimate is extrapolated by the measured
-  blur reach for its stroke width and snapped along the blend ray.
+  never reach the ink and thick ones overshoot it, so the ink is taken from the cores of
+  thick strokes (headings, bold, large text) and shared, along the blend ray, with thin words
+  on the same background, whose own estimate is extrapolated by the reach typical of their
+  font size (see `resnap_downscaled`).
 
 Text size is estimated from the x-height or cap height of the glyphs and boldness from their
 stem width; sizes too close to the WCAG large-text boundary are reported as unknown.
@@ -53,6 +55,14 @@ _SIZE_MARGIN = 0.08  # relative band around a WCAG size threshold where size is 
 # The top 15 % of a lossy glyph's ink lies this far beyond the true ink (ringing), as a share
 # of the way from the background (corpus medians: 1.02 at JPEG quality 85, 1.04 at 70).
 _LOSSY_OVERSHOOT = 1.02
+# Stroke-core pixels needed before their median is trusted as a word's ink (a dozen: about
+# one letter of 3-px strokes).
+_CORE_MIN_PIXELS = 12
+_DEEP_MIN_PIXELS = 6
+# Share of a resampled word's ink pixels that must be exactly black (or white) before that is
+# taken as its ink: ringing clips a few pixels of dark grey (or near-white) strokes too, while
+# pure black or white ink that reaches its value clips a median 29 % (corpus downscales).
+_CLIPPED_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -313,6 +323,56 @@ def measure_region(
     )
 
 
+@dataclass(frozen=True)
+class StrokeCores:
+    """What a resampled word's pixels say of its ink beyond the extreme estimate.
+
+    `fg` is the median colour of the stroke cores (pixels at >= 70 % of the extreme whose
+    four neighbours are too), when there are at least `_CORE_MIN_PIXELS` of them: resampling
+    blurs only a pixel or so into a stroke, so where whole cores survive (headings, bold or
+    large text) they keep the ink colour to within ~2 % whatever the filter (Lanczos,
+    bicubic, bilinear), while the extreme pixels overshoot it or fall short. Without cores,
+    `clipped` holds pure black and/or white where many ink pixels are exactly that: strokes
+    of pure black or white ink that reach it clip to it, while ringing of a grey's strokes
+    clips only a few pixels.
+    """
+
+    fg: tuple[float, float, float] | None
+    clipped: tuple[RGB, ...]
+
+
+def stroke_cores(rgb: RGBArray, m: Measured) -> StrokeCores:
+    """Stroke cores and clipped extremes of one measured region (see `StrokeCores`)."""
+    r = m.region
+    inner = rgb[r.y : r.y + r.h, r.x : r.x + r.w].astype(np.int32)
+    diff = inner - np.array(m.bg, dtype=np.int32)
+    dist2 = (diff * diff).sum(-1)
+    dmax2 = int(dist2.max(initial=0))
+    core = _eroded(dist2 >= 0.49 * dmax2)
+    deep = _eroded(core)  # further from the edges: ringing has died down there
+    fg = None
+    for pixels, need in ((deep, _DEEP_MIN_PIXELS), (core, _CORE_MIN_PIXELS)):
+        if np.count_nonzero(pixels) >= need:
+            med = np.median(inner[pixels], axis=0)
+            fg = (float(med[0]), float(med[1]), float(med[2]))
+            break
+    clipped: tuple[RGB, ...] = ()
+    if fg is None:
+        ink = inner[dist2 >= 0.25 * dmax2]
+        need = _CLIPPED_SHARE * ink.shape[0]
+        clipped = tuple((e, e, e) for e in (0, 255) if np.count_nonzero((ink == e).all(-1)) > need)
+    return StrokeCores(fg, clipped)
+
+
+def _eroded(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Pixels of `mask` whose four neighbours are in it too (the border counts as outside)."""
+    out = np.zeros_like(mask)
+    if mask.shape[0] > 2 and mask.shape[1] > 2:
+        c = mask[1:-1, 1:-1]
+        out[1:-1, 1:-1] = c & mask[:-2, 1:-1] & mask[2:, 1:-1] & mask[1:-1, :-2] & mask[1:-1, 2:]
+    return out
+
+
 def pool_same_ink(measured: list[Measured]) -> list[Measured]:
     """Words set in one colour on one background share their ink.
 
@@ -348,10 +408,13 @@ def pool_same_ink(measured: list[Measured]) -> list[Measured]:
     return out
 
 
-# Share of the way from background to ink that the most extreme pixel of a stroke reaches
-# after downscaling, by stem width in output pixels (measured on the corpus's 60 % and 75 %
-# Lanczos variants: medians 0.90-0.94 for hairline stems, ~1 from 2.5 px up).
-_BLUR_REACH = ((1.4, 0.92), (2.5, 0.97))
+# Share of the way from background to ink that the extreme estimate of a downscaled word
+# without stroke cores reaches, by its font size in output pixels (strokes scale with it):
+# medians 0.80 below 9 px, 0.86 at 9-10, 0.91 at 10-12, 0.94 at 12-15 and ~1 above, over the
+# corpus pages downscaled to 50-75 % with Lanczos, bicubic and bilinear filters, each with a
+# wide spread (+-0.15). The table stays a little under those medians: a grey extrapolated
+# too far lands on black.
+_THIN_REACH = ((9.0, 0.85), (10.0, 0.88), (12.0, 0.92), (15.0, 0.95))
 
 
 def _line_mates(measured: list[Measured]) -> list[list[int]]:
@@ -402,31 +465,6 @@ def pool_lossy_lines(measured: list[Measured], snap: ColourSnapper) -> list[Meas
     return out
 
 
-def _line_extremes(
-    measured: list[Measured],
-) -> list[tuple[tuple[float, float, float], float]]:
-    """For each word, the most extreme ink estimate among the words of its line that share
-    its background and blend direction (a line is set in one colour; the word whose strokes
-    fell best on the pixel grid got closest to it), with that word's stem width."""
-    out = []
-    for m, mates in zip(measured, _line_mates(measured), strict=True):
-        bg = np.array(m.bg, dtype=np.float64)
-        u = np.array(m.fg_estimate) - bg
-        nu = float(np.linalg.norm(u))
-        best, best_norm, best_stem = m.fg_estimate, nu, m.stem_ratio * m.font_px
-        for j in mates:
-            o = measured[j]
-            v = np.array(o.fg_estimate) - bg
-            nv = float(np.linalg.norm(v))
-            # Same direction and at most 30 % further: greys of different weight (body and
-            # muted text) share a direction, but not a distance.
-            same = nu > 0 and nv > 0 and float(u @ v) / (nu * nv) > 0.995 and nv <= 1.3 * nu
-            if nv > best_norm and same:
-                best, best_norm, best_stem = o.fg_estimate, nv, o.stem_ratio * o.font_px
-        out.append((best, best_stem))
-    return out
-
-
 def looks_resampled(measured: list[Measured]) -> bool:
     """Whether a lossless image was scaled after rendering: its glyphs have (almost) no pixel
     of exactly the ink colour. Decided on the median word; needs a few words to judge."""
@@ -435,24 +473,68 @@ def looks_resampled(measured: list[Measured]) -> bool:
     return float(np.median([m.exact_support for m in measured])) < 0.09
 
 
-def resnap_downscaled(measured: list[Measured], snap: ColourSnapper) -> list[Measured]:
-    """Downscaled screenshots (estimated DPR below 1) blur thin strokes so that no pixel
-    reaches the ink colour: extrapolate along the blend ray by the typical reach for the
-    stroke width, then snap to a flat colour of the image if one is that colour."""
+def resnap_downscaled(
+    measured: list[Measured], snap: ColourSnapper, rgb: RGBArray
+) -> list[Measured]:
+    """Ink colours of a downscaled screenshot, where blurred thin strokes never reach the ink
+    and thicker ones overshoot it (Lanczos, bicubic).
+
+    A word with whole stroke cores takes their median colour (pooled with the like cores of
+    its background). The others extrapolate their extreme estimate along the blend ray by
+    the typical reach for their font size, then take, nearest that extrapolation on the ray:
+    the core ink of another word on the same background, or pure black or white where some
+    word there clipped to it (a page sets its text in a few colours, and headings, bold or
+    large words show them); else a flat colour of the image; else the extrapolation itself.
+    A thin word's own pixels cannot tell a thin dark stroke from a thicker lighter one, so an
+    ink seen elsewhere on the page is the only exact source.
+    """
+    cores = [stroke_cores(rgb, m) for m in measured]
+    anchors: dict[RGB, list[tuple[float, float, float]]] = {}
+    for m, c in zip(measured, cores, strict=True):
+        found = ([c.fg] if c.fg is not None else []) + [
+            (float(e[0]), float(e[1]), float(e[2])) for e in c.clipped
+        ]
+        anchors.setdefault(m.bg, []).extend(found)
+    anchor_arrays = {bg: np.array(v, dtype=np.float64) for bg, v in anchors.items() if v}
+    settled: dict[tuple[RGB, RGB], RGB] = {}  # words of one colour repeat: pool once
+
+    def settle(ink: RGB, bg: RGB) -> RGB:
+        key = (bg, ink)
+        if key not in settled:
+            b = np.array(bg, dtype=np.float64)
+            pooled = _pooled(np.array(ink, dtype=np.float64), anchor_arrays[bg], b)
+            settled[key] = snap.nearest(pooled, limit=1.5)
+        return settled[key]
+
     out = []
-    pooled = _line_extremes(measured)
-    for m, (est_rgb, stem_px) in zip(measured, pooled, strict=True):
-        reach = next((r for limit, r in _BLUR_REACH if stem_px < limit), 1.0)
+    for m, c in zip(measured, cores, strict=True):
+        if c.fg is not None:
+            fg = settle(ColourSnapper._round(np.array(c.fg)), m.bg)
+            out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
+            continue
         bg = np.array(m.bg, dtype=np.float64)
-        est = bg + (np.array(est_rgb) - bg) / reach
-        est = np.clip(est, 0, 255)
+        seen = anchor_arrays.get(m.bg)
+        reach = next((r for limit, r in _THIN_REACH if m.font_px < limit), 1.0)
+        est = np.clip(bg + (np.array(m.fg_estimate) - bg) / reach, 0, 255)
+        hit = snap.on_ray(est, bg, low=0.85, high=1.2, targets=seen) if seen is not None else None
         fg = (
-            snap.on_ray(est, bg, low=0.85, high=1.2)
-            or snap.on_ray(est, bg, low=0.9, high=1.1, targets=snap.extremes)
+            (settle(hit, m.bg) if hit else None)
+            or snap.on_ray(est, bg, low=0.85, high=1.2)
             or snap.nearest(est, limit=3.0)
         )
         out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
     return out
+
+
+def _pooled(
+    ink: npt.NDArray[np.float64], seen: npt.NDArray[np.float64], bg: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """The median of the inks seen on this background within 5 % (of the distance from the
+    background) of `ink`: one word's cores can miss by a few per cent, a page's words of one
+    colour together hardly."""
+    reach = max(6.0, 0.05 * float(np.linalg.norm(ink - bg)))
+    near = seen[np.linalg.norm(seen - ink, axis=1) <= reach]
+    return np.median(near, axis=0) if near.shape[0] else ink
 
 
 def _run_lengths(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:

@@ -111,7 +111,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     if decoded.lossy:
         measured = contrast_step.pool_lossy_lines(measured, snap)
     elif contrast_step.looks_resampled(measured) or (dpr is not None and work_dpr < 0.85):
-        measured = contrast_step.resnap_downscaled(measured, snap)  # downscaled: blurred
+        measured = contrast_step.resnap_downscaled(measured, snap, rgb)  # downscaled: blurred
     elif noise == 0:
         measured = contrast_step.pool_same_ink(measured)
     findings = contrast_step.rate(measured, work_dpr)
