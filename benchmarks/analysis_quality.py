@@ -2,6 +2,7 @@
 
     python benchmarks/analysis_quality.py [CORPUS_DIR] [-v]     (default: ../shared/corpus)
     python benchmarks/analysis_quality.py --make-variants CORPUS_DIR OUT_DIR
+    python benchmarks/analysis_quality.py --errors FOLDER     (covered elements, worst ratio first)
 
 Scoring (issue 3):
 - Palette: design colours are ground-truth colours covering >= 0.5 % of the page. Recall is the
@@ -307,10 +308,41 @@ def make_variants(corpus: Path, out: Path) -> None:
             (vdir / f"{name}-{kind}.json").write_text(json.dumps(scaled))
 
 
+def list_errors(folder: Path) -> None:
+    """Every covered text element (background certain) of a folder's images, worst ratio error
+    first, with the truth and what the engine reported: where engine work should look next."""
+    rows = []
+    for jf in sorted(folder.glob("*.json")):
+        meta = json.loads(jf.read_text())
+        image = folder / meta.get("image_file", jf.stem + ".png")
+        findings = analyze_bytes(image.read_bytes()).model_dump(mode="json")["contrast"]["findings"]
+        for e in meta["text_elements"]:
+            on = [f for f in findings if _inside_half(f["bbox"], e["bbox"])]
+            if e["bg_uncertain"] or not on:
+                continue
+            got = float(np.median([f["ratio"] for f in on]))
+            pairs = sorted({f"{f['foreground']} on {f['background']}" for f in on})
+            rows.append((abs(got - e["ratio"]), got - e["ratio"], image.name, e, pairs))
+    rows.sort(key=lambda r: -r[0])
+    above = [r for r in rows if r[0] > 1.0]
+    print(
+        f"{len(rows)} covered elements; {len(above)} off by more than 1.0 "
+        f"({sum(r[1] > 0 for r in above)} over, {sum(r[1] < 0 for r in above)} under)"
+    )
+    for _, signed, name, e, pairs in rows:
+        print(
+            f"{signed:+7.2f} {name:30s} {e['text'][:24]!r:27s} truth {e['fg']} on {e['bg']}"
+            f" {e['ratio']:5.2f}  got {', '.join(pairs)}  {e['font_size_px']}px w{e['font_weight']}"
+        )
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     if "--make-variants" in sys.argv:
         make_variants(Path(args[0]), Path(args[1]))
+        return
+    if "--errors" in sys.argv:
+        list_errors(Path(args[0]))
         return
     corpus = Path(args[0]) if args else ROOT / ".." / "shared" / "corpus"
     verbose = "-v" in sys.argv
