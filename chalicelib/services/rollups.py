@@ -192,6 +192,8 @@ def plan(since: datetime | None, until: datetime | None, now: datetime) -> Plan:
     """
     cur = max(since.astimezone(UTC), FIRST_DAY) if since else FIRST_DAY
     end = until.astimezone(UTC) if until else None
+    if end is not None and end > now:  # nothing is created after now: an open end reads less
+        end = None
     periods: list[str] = []
     partial: list[tuple[datetime, datetime]] = []
     midnight = cur.replace(hour=0, minute=0, second=0, microsecond=0)

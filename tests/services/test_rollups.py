@@ -173,6 +173,13 @@ def test_plan_covers_a_range_with_months_days_and_partial_edges(
     assert route.partial == [(_at(a), _at(b)) for a, b in partial]
 
 
+def test_plan_never_walks_past_now() -> None:
+    """A far-future end (valid input) costs no more than an open one."""
+    far = rollups.plan(_at("2026-04-30T00:00:00Z"), _at("9999-12-31T00:00:00Z"), NOW)
+    assert far == rollups.plan(_at("2026-04-30T00:00:00Z"), None, NOW)
+    assert rollups.plan(_at("2026-06-01T00:00:00Z"), None, NOW).periods == []
+
+
 def test_plan_of_everything_is_a_month_per_month() -> None:
     route = rollups.plan(None, None, NOW)
     assert route.periods == [f"M#2026-{m:02d}" for m in range(1, 6)] and not route.partial
