@@ -77,6 +77,9 @@ seed: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/api_cold_start.py
 	$(BIN)/python benchmarks/dynamodb_calls.py
+	$(BIN)/python benchmarks/analysis_quality.py
+	$(BIN)/python benchmarks/analysis_speed.py
+	$(BIN)/python benchmarks/summary_scaling.py 1000 10000
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
