@@ -320,11 +320,11 @@ def measure_region(
     font_px = band / _CAP_HEIGHT if full <= 1.2 * band else band / _X_HEIGHT
     runs = _run_lengths(ink[band_rows])
     stem = float(np.median(runs)) if runs.size else 1.0
-    starts = ink.copy()
-    starts[:, 1:] &= ~ink[:, :-1]
-    crossings = starts.sum(axis=1)
-    cross_band = float(np.count_nonzero(crossings >= 0.45 * crossings.max(initial=0)))
-    stroke_font = cross_band / _CAP_HEIGHT if full <= 1.2 * cross_band else cross_band / _X_HEIGHT
+    stroke_font = 0.0
+    if stem >= _WIDE_STEM_PX:  # only wide stems use it (`_thin_reach`)
+        crossings = ink[:, 0] + (ink[:, 1:] & ~ink[:, :-1]).sum(axis=1)
+        cross_band = float(np.count_nonzero(crossings >= 0.45 * crossings.max(initial=0)))
+        stroke_font = cross_band / (_CAP_HEIGHT if full <= 1.2 * cross_band else _X_HEIGHT)
     return Measured(
         region=region,
         fg=fg_rgb,
