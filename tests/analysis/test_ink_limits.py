@@ -7,12 +7,20 @@ import io
 from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from chalicelib.analysis import analyze_bytes
 from chalicelib.analysis.colour import contrast_ratio, hex_of, oklab_to_oklch, srgb_to_oklab
-from chalicelib.analysis.contrast import _thin_reach
+from chalicelib.analysis.contrast import (
+    ColourSnapper,
+    Measured,
+    _rings,
+    _thin_reach,
+    measure_region,
+)
+from chalicelib.analysis.text import find_text_regions
 
 RGB = tuple[int, int, int]
 WHITE: RGB = (255, 255, 255)
@@ -108,3 +116,33 @@ def test_jpeg_thin_red_text_keeps_its_hue() -> None:
     miss = [abs((h - _hue(ink) + 180) % 360 - 180) for h in hues]
     assert float(np.median(miss)) <= 15
     assert float(np.median([f.ratio for f in found])) <= truth + 1.0
+
+
+@pytest.mark.parametrize(
+    ("resample", "rings"),
+    [
+        (Image.Resampling.LANCZOS, True),
+        (Image.Resampling.BICUBIC, True),
+        (Image.Resampling.BILINEAR, False),
+    ],
+)
+def test_ringing_is_told_from_the_halo_beyond_mid_tone_backgrounds(
+    resample: Image.Resampling, rings: bool
+) -> None:
+    """Lanczos and bicubic downscales leave glyphs a halo lighter than a grey background;
+    bilinear does not, and then there is no overshoot to undo. White backgrounds clip the
+    halo, so a page with text only on white tells nothing (taken as ringing, as before)."""
+
+    def measured(bg: RGB) -> tuple[list[Measured], npt.NDArray[np.uint8]]:
+        im = Image.new("RGB", (900, 420), bg)
+        draw = ImageDraw.Draw(im)
+        font = ImageFont.load_default(size=30)
+        for k in range(6):
+            draw.text((40, 30 + 60 * k), "Pricing plans for every team", (33, 37, 41), font)
+        rgb = np.asarray(im.resize((540, 252), resample))
+        snap = ColourSnapper([], 0.0)
+        found = [measure_region(rgb, r, 0.0, snap) for r in find_text_regions(rgb, 0.0)]
+        return [m for m in found if m is not None], rgb
+
+    assert _rings(*measured((200, 200, 200))) is rings
+    assert _rings(*measured(WHITE)) is True
