@@ -163,7 +163,8 @@ class Totals:
             return
         for i, amount in enumerate(amounts):
             entry[i] = round(entry[i] + sign * amount, 6)
-        if entry[0] <= 0 if table is self.colours else entry[1] <= 0:
+        images = entry[0] if table is self.colours else entry[1]
+        if images <= 0:
             del table[key]
 
     def _cut(self) -> None:
@@ -217,6 +218,7 @@ class Totals:
         if self.worst_floor is None:
             return True
         top = self.worst[:TOP_WORST]
+        # At equality a missing finding has the same ratio: only which image is named could differ.
         return len(top) == TOP_WORST and float(top[-1][0]) <= self.worst_floor
 
     def to_json(self) -> str:
