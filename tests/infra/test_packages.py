@@ -133,6 +133,29 @@ def test_template_gives_the_layer_only_to_the_analysis_function(stage: str) -> N
 
 
 @pytest.mark.parametrize("stage", STAGES)
+def test_the_rollup_function_reads_the_real_images_stream(stage: str) -> None:
+    """Chalice packages a placeholder stream ARN; the stack must wire the table's own stream,
+    retry a failing batch by halves, and keep what it gives up on, with an alarm."""
+    import json
+
+    template = json.loads(_artefact(stage, "sam.json").read_text())
+    resources = template["Resources"]
+    function = resources["RollupFindings"]["Properties"]
+    source = function["Events"]["RollupFindingsDynamodbEventSource"]["Properties"]
+    assert source["Stream"] == {"Fn::GetAtt": ["ImagesTable", "StreamArn"]}
+    assert source["StartingPosition"] == "TRIM_HORIZON" and source["BisectBatchOnFunctionError"]
+    failures = source["DestinationConfig"]["OnFailure"]["Destination"]
+    assert failures == {"Fn::GetAtt": ["RollupFailuresQueue", "Arn"]}
+    assert "Layers" not in function and function["Runtime"] == "python3.11"
+    stream = resources["ImagesTable"]["Properties"]["StreamSpecification"]
+    assert stream == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert "RollupFailuresAlarm" in resources
+    assert function["Environment"]["Variables"]["JANUS_ROLLUPS_TABLE"] == {
+        "Ref": "FindingsRollupsTable"
+    }
+
+
+@pytest.mark.parametrize("stage", STAGES)
 def test_analysis_function_fits_lambdas_size_limit(stage: str) -> None:
     """Lambda refuses a function whose code and layers exceed 250 MB unzipped."""
     total = 0
