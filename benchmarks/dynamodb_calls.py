@@ -7,22 +7,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.update(
-    JANUS_STAGE="test",
-    JANUS_TOKEN_SECRET="benchmark-secret-that-is-long-enough-000000",
-    AWS_ACCESS_KEY_ID="bench",
-    AWS_SECRET_ACCESS_KEY="bench",
-    AWS_DEFAULT_REGION="us-east-1",
-)
-os.environ.pop("AWS_ENDPOINT_URL", None)
+from offline_stage import ROOT, use_offline_test_stage
+
+use_offline_test_stage()
 
 
 def main() -> None:

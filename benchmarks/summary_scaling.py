@@ -22,24 +22,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.update(
-    JANUS_STAGE="test",
-    JANUS_TOKEN_SECRET="benchmark-secret-that-is-long-enough-000000",
-    AWS_ACCESS_KEY_ID="bench",
-    AWS_SECRET_ACCESS_KEY="bench",
-    AWS_DEFAULT_REGION="us-east-1",
-    JANUS_SUMMARY_MAX_IMAGES="1000000",
-)
-os.environ.pop("AWS_ENDPOINT_URL", None)
+from offline_stage import ROOT, use_offline_test_stage
+
+use_offline_test_stage(JANUS_SUMMARY_MAX_IMAGES="1000000")
 
 COLOURS = ["#ffffff", "#111111", "#999999", "#cc0000", "#008000", "#2563eb", "#f5f5f5", "#6c757d"]
 

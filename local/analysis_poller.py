@@ -10,28 +10,15 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from chalicelib.core.settings import get_settings
 from chalicelib.store.aws import client
+from local.lambda_context import LambdaContext
 
 RETRY_DELAY_SECONDS = 5
 _log = logging.getLogger("janus.local.poller")
-
-
-class _Context:
-    """The parts of a Lambda context a handler may read."""
-
-    function_name = "janus-local-analyze_upload"
-    memory_limit_in_mb = 3008
-
-    def __init__(self) -> None:
-        self.aws_request_id = str(uuid.uuid4())
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 900_000
 
 
 def sqs_event(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
@@ -83,7 +70,10 @@ class AnalysisPoller(threading.Thread):
 
     def deliver(self, sqs: Any, url: str, arn: str, region: str, message: dict[str, Any]) -> None:
         try:
-            self._handler(sqs_event(message, arn, region), _Context())
+            self._handler(
+                sqs_event(message, arn, region),
+                LambdaContext("analyze_upload", memory_mb=3008, timeout_ms=900_000),
+            )
         except Exception:
             _log.exception("analysis handler failed; the message will be retried")
             sqs.change_message_visibility(

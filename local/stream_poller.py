@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -20,6 +19,7 @@ from botocore.config import Config
 
 from chalicelib.core.settings import get_settings
 from chalicelib.store.aws import client
+from local.lambda_context import LambdaContext
 
 RETRY_DELAY_SECONDS = 2
 _log = logging.getLogger("janus.local.streams")
@@ -94,21 +94,14 @@ class StreamReader:
         delivered = 0
         while batches := self.batches():
             for shard, records, position in batches:
-                handler({"Records": records}, _Context())
+                handler({"Records": records}, _context())
                 self.commit(shard, position)
                 delivered += len(records)
         return delivered
 
 
-class _Context:
-    function_name = "janus-local-rollup_findings"
-    memory_limit_in_mb = 512
-
-    def __init__(self) -> None:
-        self.aws_request_id = str(uuid.uuid4())
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
+def _context() -> LambdaContext:
+    return LambdaContext("rollup_findings", memory_mb=512, timeout_ms=120_000)
 
 
 class RollupPoller(threading.Thread):
@@ -132,7 +125,7 @@ class RollupPoller(threading.Thread):
                 continue
             for shard, records, position in batches:
                 try:
-                    self._handler({"Records": records}, _Context())
+                    self._handler({"Records": records}, _context())
                 except Exception:
                     _log.exception("rollup handler failed; the batch will be retried")
                     self._stopping.wait(RETRY_DELAY_SECONDS)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chalicelib.core.ids import iso
 from chalicelib.services.findings import Totals, loaded
 from chalicelib.store import analytics as analytics_store
 from chalicelib.store import rollups as store
@@ -34,7 +35,7 @@ WORST_KEPT = 25
 ENTRIES_KEPT = 600
 BUCKETS_PER_WRITE = 24  # a transaction holds at most 100 items and 4 MB
 MAX_ATTEMPTS = 8
-FIRST_DAY = datetime(2026, 1, 1, tzinfo=UTC)  # no image is older than the service
+FIRST_DAY = datetime.strptime(analytics_store.FIRST_MONTH, "%Y-%m").replace(tzinfo=UTC)
 
 
 def _limits() -> dict[str, Any]:
@@ -234,10 +235,6 @@ def _follows(previous: str, period: str) -> bool:
     return f"D#{moment + timedelta(days=1):%Y-%m-%d}" == period
 
 
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
 def everyone(
     *, tag: str | None, since: datetime | None, until: datetime | None, max_images: int
 ) -> tuple[Totals, bool]:
@@ -254,7 +251,7 @@ def everyone(
     remaining = max_images
     for start, stop in route.partial:
         for item in analytics_store.analysed_images(
-            user_id=None, tag=tag, since=_iso(start), until=_iso(stop), max_items=remaining
+            user_id=None, tag=tag, since=iso(start), until=iso(stop), max_items=remaining
         ):
             if remaining == 0:
                 truncated = True

@@ -16,8 +16,8 @@ from chalicelib.services.findings import Totals, aggregate, of_analysis, summari
 from chalicelib.store import rollups as rollup_store
 from chalicelib.store.aws import client
 from chalicelib.store.dynamo import serialize
-from local.stream_poller import StreamReader
 from tests.api_client import Api, Session
+from tests.images import drain_stream
 
 COLOURS = ["#ffffff", "#111111", "#999999", "#cc0000", "#008000", "#2563eb", "#f5f5f5"]
 
@@ -261,11 +261,6 @@ def _everyone(api: Api, who: Session, since: str | None, until: str | None, tag:
     return figures
 
 
-def _deliver(api: Api) -> int:
-    reader = StreamReader(get_settings().images_table)
-    return reader.deliver_all(lambda event, _: api.client.lambda_.invoke("rollup_findings", event))
-
-
 def _check_all(api: Api, who: Session, images: dict[str, Any]) -> None:
     for since, until in RANGES:
         for tag in (None, "web", "mobile"):
@@ -285,7 +280,7 @@ def test_rollups_follow_every_change_and_agree_with_a_direct_sum(api: Api) -> No
     for image_id, (created, tags, summary) in images.items():
         _put_image(image_id, created, tags, summary)
     moderator = api.admin("moderator")
-    assert _deliver(api) >= len(images)
+    assert drain_stream(api) >= len(images)
     _check_all(api, moderator, images)
 
     ddb, table = client("dynamodb"), get_settings().images_table
@@ -311,7 +306,7 @@ def test_rollups_follow_every_change_and_agree_with_a_direct_sum(api: Api) -> No
     renewed = _summary(rng)
     _put_image("img_02", DATES[2], ["web", "mobile"], renewed)
     images["img_02"] = (DATES[2], ["web", "mobile"], renewed)
-    _deliver(api)
+    drain_stream(api)
     _check_all(api, moderator, images)
 
 
@@ -319,10 +314,10 @@ def test_a_replayed_stream_changes_nothing(api: Api) -> None:
     rng = random.Random(1)
     for n in range(3):
         _put_image(f"img_{n}", DATES[n], ["web"], _summary(rng))
-    assert _deliver(api) == 3
+    assert drain_stream(api) == 3
     before = list(rollup_store.query("all", "D#", "M#~"))
     assert before
-    assert _deliver(api) == 3  # the same records again, as after a Lambda retry
+    assert drain_stream(api) == 3  # the same records again, as after a Lambda retry
     assert list(rollup_store.query("all", "D#", "M#~")) == before
 
 
@@ -330,7 +325,7 @@ def test_an_image_with_many_tags_spans_several_transactions(api: Api) -> None:
     tags = [f"t{n:02d}" for n in range(20)]
     summary = _summary(random.Random(4))
     _put_image("img_tags", DATES[0], tags, summary)
-    _deliver(api)
+    drain_stream(api)
     moderator = api.admin("moderator")
     for tag in (tags[0], tags[-1]):
         assert _everyone(api, moderator, None, None, tag)["images_analysed"] == 1
