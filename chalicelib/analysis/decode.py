@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import contextlib
 import io
+import struct
 import warnings
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, PngImagePlugin, UnidentifiedImageError
 
 SUPPORTED_FORMATS = frozenset({"PNG", "JPEG", "WEBP", "GIF"})
 DEFAULT_MAX_PIXELS = 50_000_000
 # A declared raster this many times larger than the file is a decompression bomb, not a photo.
 _BOMB_RATIO = 1000
 _EXIF_ORIENTATION = 0x0112
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Compressed PNG metadata (colour profile, compressed text), which Pillow refuses to inflate
+# past its MAX_TEXT_CHUNK (1 MB): none of it is needed to draw the pixels.
+_PNG_COMPRESSED_METADATA = frozenset({b"iCCP", b"zTXt", b"iTXt"})
 
 RGBArray = npt.NDArray[np.uint8]
 
@@ -74,6 +80,9 @@ class DecodedImage:
     colour_managed: bool  # an embedded profile was converted to sRGB
     alpha_composited: bool  # transparent pixels were composited over white
     lossy: bool = False  # JPEG or lossy WebP: edges ring and chroma is subsampled
+    # An embedded profile was unusable (oversized or not a valid ICC profile), so the pixels
+    # were taken as sRGB: the user should know the colours may be off, not get a rejection.
+    profile_ignored: bool = False
 
     @property
     def width(self) -> int:
@@ -104,6 +113,51 @@ def _open(data: bytes) -> Image.Image:
             f"format {im.format} is not supported (PNG, JPEG, WebP or GIF expected)"
         )
     return im
+
+
+def _without_oversized_metadata(data: bytes, error: ImageDecodeError) -> _Stripped | None:
+    """The PNG without the compressed metadata chunks that inflate past Pillow's limit, when
+    that is what `error` was about; None when it was not, or no such chunk is found."""
+    if "MAX_TEXT" not in str(error) or not data.startswith(_PNG_SIGNATURE):
+        return None
+    out = [_PNG_SIGNATURE]
+    pos, dropped = len(_PNG_SIGNATURE), set()
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if kind in _PNG_COMPRESSED_METADATA and _inflates_past_limit(kind, data[pos + 8 : end - 4]):
+            dropped.add(kind)
+        else:
+            out.append(data[pos:end])
+        pos = end
+        if kind == b"IEND":
+            break
+    return _Stripped(b"".join(out), b"iCCP" in dropped) if dropped else None
+
+
+@dataclass(frozen=True)
+class _Stripped:
+    data: bytes
+    profile_dropped: bool
+
+
+def _inflates_past_limit(kind: bytes, payload: bytes) -> bool:
+    """Whether a compressed metadata chunk's zlib stream inflates past Pillow's MAX_TEXT_CHUNK
+    (inflating at most that much to tell)."""
+    _, _, rest = payload.partition(b"\0")  # after the profile name or text keyword
+    if kind == b"iTXt":
+        if rest[:1] != b"\x01":  # uncompressed international text
+            return False
+        rest = rest[2:].partition(b"\0")[2].partition(b"\0")[2]  # skip language, translation
+    else:
+        rest = rest[1:]  # skip the compression method
+    inflater = zlib.decompressobj()
+    try:
+        inflater.decompress(rest, PngImagePlugin.MAX_TEXT_CHUNK)
+    except zlib.error:
+        return False
+    return bool(inflater.unconsumed_tail)
 
 
 def _check_size(im: Image.Image, n_bytes: int, max_pixels: int) -> None:
@@ -146,9 +200,17 @@ def read_metadata(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image
 
     Raises the same typed errors as `decode_image` for format and size problems; corruption
     further into the pixel data is only found by `decode_image`, and so is an EXIF
-    orientation stored after the pixels of a PNG.
+    orientation stored after the pixels of a PNG. Metadata too large to read (a PNG colour
+    profile or compressed text over Pillow's limit) is left out, as `decode_image` does.
     """
-    im = _open(data)
+    try:
+        im = _open(data)
+    except ImageDecodeError as exc:
+        stripped = _without_oversized_metadata(data, exc)
+        if stripped is None:
+            raise
+        meta = read_metadata(stripped.data, max_pixels=max_pixels)
+        return replace(meta, has_icc_profile=meta.has_icc_profile or stripped.profile_dropped)
     _check_size(im, len(data), max_pixels)
     return _metadata(im)
 
@@ -170,11 +232,12 @@ def _load(im: Image.Image) -> None:
         raise CorruptImageError(f"corrupt image data: {msg}") from exc
 
 
-def _to_srgb(im: Image.Image) -> tuple[Image.Image, bool]:
-    """Convert an embedded ICC profile to sRGB; fall back to the raw values if it is unusable."""
+def _to_srgb(im: Image.Image) -> tuple[Image.Image, bool, bool]:
+    """Convert an embedded ICC profile to sRGB. Returns the image, whether it was converted,
+    and whether a profile was present but unusable (the raw values are then kept)."""
     icc = im.info.get("icc_profile")
     if not icc:
-        return im, False
+        return im, False, False
     try:
         src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         dst = ImageCms.createProfile("sRGB")
@@ -186,10 +249,10 @@ def _to_srgb(im: Image.Image) -> tuple[Image.Image, bool]:
             out_mode = "RGBA"
         converted = ImageCms.profileToProfile(im, src, dst, outputMode=out_mode)
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-        return im, False
+        return im, False, True
     if converted is None:  # pragma: no cover - only with inPlace=True
-        return im, False
-    return converted, True
+        return im, False, True
+    return converted, True, False
 
 
 def _high_bit_grey(im: Image.Image) -> Image.Image:
@@ -218,8 +281,27 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Decode
     """Decode PNG/JPEG/WebP/GIF bytes into sRGB pixels.
 
     EXIF orientation is applied, ICC profiles converted to sRGB, alpha composited over
-    white, the first frame of an animation taken.
+    white, the first frame of an animation taken. A PNG colour profile (or compressed text)
+    too large for Pillow to read is left out rather than failing the image: the pixels are
+    taken as sRGB and `profile_ignored` says so.
     """
+    try:
+        return _decode(data, max_pixels)
+    except ImageDecodeError as exc:
+        stripped = _without_oversized_metadata(data, exc)
+        if stripped is None:
+            raise
+    decoded = _decode(stripped.data, max_pixels)
+    if not stripped.profile_dropped:
+        return decoded
+    return replace(
+        decoded,
+        metadata=replace(decoded.metadata, has_icc_profile=True),
+        profile_ignored=True,
+    )
+
+
+def _decode(data: bytes, max_pixels: int) -> DecodedImage:
     im = _open(data)
     _check_size(im, len(data), max_pixels)
     frames = int(getattr(im, "n_frames", 1))
@@ -231,7 +313,7 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Decode
         im = ImageOps.exif_transpose(im)
     if im.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         im = _high_bit_grey(im)
-    im, managed = _to_srgb(im)
+    im, managed, unusable = _to_srgb(im)
     has_alpha = im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
     if has_alpha:
         rgb, composited = _composite(im)
@@ -246,6 +328,7 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Decode
         colour_managed=managed,
         alpha_composited=composited,
         lossy=_is_lossy(meta.format, data),
+        profile_ignored=unusable,
     )
 
 

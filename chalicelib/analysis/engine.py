@@ -207,6 +207,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         frame_count=meta.frame_count,
         exif_orientation=meta.exif_orientation,
         colour_profile_converted=decoded.colour_managed,
+        colour_profile_ignored=decoded.profile_ignored,
         alpha_composited_over="#ffffff" if decoded.alpha_composited else None,
         analysed_scale=1.0 / factor,
     )

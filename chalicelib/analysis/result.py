@@ -28,6 +28,11 @@ class ImageInfo(_Model):
     frame_count: int = 1
     exif_orientation: int | None = None
     colour_profile_converted: bool = False
+    colour_profile_ignored: bool = Field(
+        default=False,
+        description="The upload embeds a colour profile that could not be used (not a valid "
+        "ICC profile, or too large to read), so its pixels were analysed as sRGB",
+    )
     alpha_composited_over: Hex | None = Field(
         default=None, description="Colour transparent pixels were composited over, if any"
     )

@@ -260,6 +260,7 @@ def _analyse(
         "analysed_width": decoded.width,
         "analysed_height": decoded.height,
         "colour_profile_converted": decoded.colour_managed,
+        "colour_profile_ignored": decoded.profile_ignored,
         "alpha_composited": decoded.alpha_composited,
     }
     return {

@@ -87,14 +87,13 @@ def test_corrupt_png_data_raises_typed_error(encode: Callable[..., bytes]) -> No
         decode_image(bytes(data))
 
 
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
 def _png_header_only(width: int, height: int) -> bytes:
     """A PNG declaring a huge raster with a tiny compressed body: a decompression bomb."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-        )
-
+    chunk = _chunk
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
@@ -180,6 +179,44 @@ def test_icc_profile_is_converted_to_srgb(encode: Callable[..., bytes]) -> None:
     assert decoded.metadata.has_icc_profile
     assert decoded.colour_managed
     assert np.abs(decoded.rgb[0, 0].astype(int) - (200, 100, 50)).max() <= 2
+
+
+def _with_chunk(png: bytes, kind: bytes, body: bytes, *, after_pixels: bool = False) -> bytes:
+    """`png` with one more chunk, right after IHDR or right before IEND."""
+    at = len(png) - 12 if after_pixels else 33
+    return png[:at] + _chunk(kind, body) + png[at:]
+
+
+_HUGE = zlib.compress(b"\x00ICC" * 1_000_000)  # 4 MB inflated, past Pillow's 1 MB limit
+
+
+def test_oversized_png_colour_profile_is_left_out_not_fatal(encode: Callable[..., bytes]) -> None:
+    data = _with_chunk(encode(_flat()), b"iCCP", b"evil\x00\x00" + _HUGE)
+    decoded = decode_image(data)
+    assert decoded.rgb.shape == (24, 32, 3)
+    assert (decoded.rgb == (10, 120, 200)).all()
+    assert decoded.profile_ignored and not decoded.colour_managed
+    assert decoded.metadata.has_icc_profile
+    assert read_metadata(data).has_icc_profile
+
+
+def test_unusable_colour_profile_is_reported(encode: Callable[..., bytes]) -> None:
+    decoded = decode_image(encode(_flat(), icc_profile=b"not an ICC profile at all"))
+    assert decoded.profile_ignored and not decoded.colour_managed
+    assert (decoded.rgb == (10, 120, 200)).all()
+
+
+def test_oversized_compressed_text_goes_but_a_good_profile_stays(
+    encode: Callable[..., bytes],
+) -> None:
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    png = encode(_flat(), icc_profile=srgb)
+    data = _with_chunk(png, b"zTXt", b"Comment\x00\x00" + _HUGE, after_pixels=True)
+    with pytest.raises(ValueError, match="MAX_TEXT_CHUNK"):  # what Pillow alone does
+        Image.open(io.BytesIO(data)).load()
+    decoded = decode_image(data)
+    assert decoded.colour_managed and not decoded.profile_ignored
+    assert np.abs(decoded.rgb.astype(int) - (10, 120, 200)).max() <= 2
 
 
 def test_animated_gif_uses_first_frame() -> None:
