@@ -22,6 +22,7 @@ stem width; sizes too close to the WCAG large-text boundary are reported as unkn
 from __future__ import annotations
 
 import bisect
+import copy
 import functools
 from dataclasses import dataclass, replace
 
@@ -55,6 +56,13 @@ _SIZE_MARGIN = 0.08  # relative band around a WCAG size threshold where size is 
 # The top 15 % of a lossy glyph's ink lies this far beyond the true ink (ringing), as a share
 # of the way from the background (corpus medians: 1.02 at JPEG quality 85, 1.04 at 70).
 _LOSSY_OVERSHOOT = 1.02
+# Per image (`lossy_overshoot`): cored words' estimates count only away from 0 and 255 (by
+# 8 codes) and 60 luma codes from their background; words as a whole ring 0.65 as far
+# beyond the ink as cored ones; at most 6 % is undone.
+_OVERSHOOT_CLIP = 8.0
+_OVERSHOOT_MIN_LUMA = 60.0
+_THIN_RINGING = 0.65
+_MAX_LOSSY_OVERSHOOT = 1.06
 # Stroke-core pixels needed before their median is trusted as a word's ink (a dozen: about
 # one letter of 3-px strokes).
 _CORE_MIN_PIXELS = 12
@@ -63,6 +71,19 @@ _DEEP_MIN_PIXELS = 6
 # taken as its ink: ringing clips a few pixels of dark grey (or near-white) strokes too, while
 # pure black or white ink that reaches its value clips a median 29 % (corpus downscales).
 _CLIPPED_SHARE = 0.05
+# Chroma is rebuilt only for inks this many luma codes from their background (below, the
+# chroma-to-luma balance divides by little more than block noise), and not from estimates
+# within this many codes of 0 or 255 in any channel (clipped on decoding).
+_UNMIX_MIN_LUMA = 20.0
+_CLIP_CODES = 2.0
+# Decoded values above 255 are clipped: a rebuilt channel is taken where it exceeds 255 by
+# more than twice the lossy noise floor of flat fills (1-2 codes).
+_CLIP_NOISE = 4.0
+# A lossy word's background is the median of dozens of ring pixels of a flat fill, which
+# JPEG and VP8 keep within a code or two: it is snapped to a flat colour of the image only
+# within 1 dE2000 (about one code near white), not the 3+ of a single noisy estimate, which
+# took light button fills (#f8f9fa, #f6f8fa) for the white page around them.
+_BG_SNAP_DE = 1.0
 
 
 @dataclass(frozen=True)
@@ -86,6 +107,8 @@ class Measured:
     # its stems in the ink profile, narrowing the dense band, so `font_px` reads 18 px words
     # at 9-17 px; a row's count of stroke crossings does not depend on stroke width.
     stroke_font_px: float = 0.0
+    # Lossy only: the estimate's chroma was rebuilt from the word's chroma-to-luma balance.
+    restored: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +181,7 @@ class ColourSnapper:
         # Black and white text need not appear as fills to be an image's ink.
         self.extremes = np.array([(0.0, 0.0, 0.0), (255.0, 255.0, 255.0)])
         self.limit = 0.0 if noise == 0 else 3.0 + 0.5 * noise
+        self.overshoot = _LOSSY_OVERSHOOT
 
     def __call__(self, rgb: npt.NDArray[np.float64]) -> RGB:
         if self.limit > 0 and self.lab.shape[0]:
@@ -168,16 +192,19 @@ class ColourSnapper:
         r, g, b = (int(v) for v in np.clip(np.rint(rgb), 0, 255))
         return (r, g, b)
 
-    def ink(self, est: npt.NDArray[np.float64], bg: npt.NDArray[np.float64]) -> RGB:
+    def ink(
+        self, est: npt.NDArray[np.float64], bg: npt.NDArray[np.float64], restored: bool = False
+    ) -> RGB:
         """Glyph colour from the most extreme ink estimate.
 
         Glyph pixels are mixtures of ink and background, so the true ink lies on the ray from
         the background through the estimate. With compression noise, a flat colour of the
         image at (about) the estimate's place on that ray, or one that explains the estimate
-        as luma kept and chroma pulled towards the background, is taken as the ink.
+        as luma kept and chroma pulled towards the background, is taken as the ink; the latter
+        not when the estimate's chroma was `restored` already (`_unmixed`).
         """
         if self.noise > 0:
-            hit = self._chroma_subsampled(est, bg)
+            hit = None if restored else self._chroma_subsampled(est, bg)
             if hit is None:
                 # The top of noisy ink lies ~2 % beyond the ink (ringing): a flat colour
                 # more than 2.5 % short of the estimate is another colour of the page (dark
@@ -193,7 +220,7 @@ class ColourSnapper:
             # No image colour explains it: undo the ringing overshoot of the top of the ink,
             # and keep the result rather than snap it within a dE radius, which on dark text
             # can move the ratio by more than the estimate's own error.
-            return self._round(bg + (est - bg) / _LOSSY_OVERSHOOT)
+            return self._round(bg + (est - bg) / self.overshoot)
         return self(est)
 
     def _chroma_subsampled(
@@ -268,6 +295,89 @@ class ColourSnapper:
         return (r, g, b)
 
 
+def _from_ycc(y: float, c: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Inverse of `_ycc` for one colour."""
+    cb, cr = float(c[0]), float(c[1])
+    return np.array([y + 1.402 * cr, y - 0.344136 * cb - 0.714136 * cr, y + 1.772 * cb])
+
+
+def _chroma_per_luma(offset: npt.NDArray[np.float64], dy: float) -> npt.NDArray[np.float64] | None:
+    """Chroma over luma of a summed colour offset from the background; None when the luma
+    offsets do not add up to the side of the background the ink is on (`dy`)."""
+    y_d, c_d = _ycc(offset)
+    sy = float(y_d)
+    return None if sy * dy <= 0 else np.asarray(c_d / sy)
+
+
+def _clipped_offset(
+    px: npt.NDArray[np.int32], bg: npt.NDArray[np.float64], ink: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """What clipping at 255 took from the summed offset of pixels `px` (n x 3), in channels
+    where the background is at 255: around a red glyph on white, the smeared chroma pushes
+    red above 255 and the decoder clips it, losing part of the chroma sum. Each pixel with
+    one such channel at 255 is modelled as the background plus a share of the ink's luma
+    offset and a share of its chroma offset (per pixel, as chroma is smeared further than
+    luma), solved from its two other channels; the loss counts where the model exceeds 255
+    by more than the noise."""
+    at_top = bg >= 255 - _CLIP_CODES
+    none = np.zeros(3)
+    if not at_top.any():
+        return none
+    top = (px >= 255 - _CLIP_CODES) & at_top
+    one = np.nonzero(top.sum(-1) == 1)[0]
+    if not one.size:
+        return none
+    top = top[one]
+    dy = float(_ycc(ink - bg)[0])
+    lum = np.full(3, dy)
+    chroma = ink - bg - lum
+    free = np.argsort(top, axis=1, kind="stable")[:, :2]  # the two unclipped channels
+    d = np.take_along_axis(px[one] - bg, free, axis=1)
+    lf, cf = lum[free], chroma[free]
+    det = lf[:, 0] * cf[:, 1] - lf[:, 1] * cf[:, 0]
+    # Solve only where the two offsets point apart in those channels (sine >= 0.3).
+    ok = np.abs(det) >= 0.3 * np.linalg.norm(lf, axis=1) * np.linalg.norm(cf, axis=1)
+    safe = np.where(ok, det, 1.0)
+    a = (d[:, 0] * cf[:, 1] - d[:, 1] * cf[:, 0]) / safe
+    b = (lf[:, 0] * d[:, 1] - lf[:, 1] * d[:, 0]) / safe
+    model = bg + a[:, None] * lum + b[:, None] * chroma
+    lost = top & ok[:, None] & (model > 255 + _CLIP_NOISE)
+    return np.asarray(np.where(lost, model - px[one], 0.0).sum(0))
+
+
+def _unmixed(
+    est: npt.NDArray[np.float64], crop: npt.NDArray[np.int32], bg: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64] | None:
+    """Ink of a lossy word with its chroma restored from the word's chroma-to-luma balance.
+
+    Every glyph pixel is a blend of ink and background, so its luma and chroma offsets from
+    the background are both the ink's times its coverage. JPEG (and VP8) average chroma
+    over 2x2 blocks and smear it further on upsampling, pulling a thin stroke's chroma
+    towards the background's, but keep luma per pixel, and averaging and smearing both keep
+    sums: over the word, total chroma offset / total luma offset is the ink's own, whatever
+    the coverage. The estimate's luma (full resolution) is kept and its chroma rebuilt, once
+    more after adding back what clipping at 255 took (`_clipped_offset`). None where this
+    does not hold: an estimate with a channel at 0 or 255 was itself clipped on decoding
+    (black text on yellow), which breaks the sums."""
+    y_est, c_est = _ycc(est)
+    y_bg, c_bg = _ycc(bg)
+    dy = float(y_est - y_bg)
+    if est.min() <= _CLIP_CODES or est.max() >= 255 - _CLIP_CODES or abs(dy) < _UNMIX_MIN_LUMA:
+        return None
+    px = crop.reshape(-1, 3)
+    offset = px.sum(0) - px.shape[0] * bg
+    k = _chroma_per_luma(offset, dy)
+    if k is not None:
+        lost = _clipped_offset(px, bg, _from_ycc(float(y_est), c_bg + k * dy))
+        k = _chroma_per_luma(offset + lost, dy)
+    if k is None:
+        return None
+    c_ink = c_bg + k * dy
+    if float(np.linalg.norm(c_ink - c_bg)) <= float(np.linalg.norm(c_est - c_bg)):
+        return est  # subsampling only ever pulls chroma in: nothing was lost
+    return np.clip(_from_ycc(float(y_est), c_ink), 0, 255)
+
+
 def measure_region(
     rgb: RGBArray, region: TextRegion, noise: float, snap: ColourSnapper
 ) -> Measured | None:
@@ -302,12 +412,15 @@ def measure_region(
     strong_px = inner[strong]
     mode, mode_count = _mode_and_count(strong_px)
     fg = mode.astype(np.float64) if noise == 0 else np.median(strong_px, axis=0)
+    restored = None if not snap.lossy else _unmixed(fg, crop, bg)
+    if restored is not None:
+        fg = restored
     if noise == 0:  # exact colours of a lossless image: nothing to snap
         bg_rgb = (int(bg[0]), int(bg[1]), int(bg[2]))
         fg_rgb = (int(fg[0]), int(fg[1]), int(fg[2]))
     else:
-        bg_rgb = snap(bg)
-        fg_rgb = snap.ink(fg, np.array(bg_rgb, dtype=np.float64))
+        bg_rgb = snap.nearest(bg, _BG_SNAP_DE) if snap.lossy else snap(bg)
+        fg_rgb = snap.ink(fg, np.array(bg_rgb, dtype=np.float64), restored is not None)
     ratio = ratio_of(fg_rgb, bg_rgb)
 
     # Glyph geometry: the dense band of the row profile is the x-height (or cap height).
@@ -336,6 +449,7 @@ def measure_region(
         fg_estimate=(float(fg[0]), float(fg[1]), float(fg[2])),
         exact_support=mode_count / max(ink_count, 1),
         stroke_font_px=stroke_font,
+        restored=restored is not None,
     )
 
 
@@ -513,10 +627,46 @@ def _line_mates(measured: list[Measured]) -> list[list[int]]:
     return mates
 
 
-def pool_lossy_lines(measured: list[Measured], snap: ColourSnapper) -> list[Measured]:
+def lossy_overshoot(measured: list[Measured], rgb: RGBArray) -> float:
+    """How far beyond the ink the top of a lossy word's ink lies in this image, as a share of
+    the way from the background (see `_LOSSY_OVERSHOOT`).
+
+    Luma ringing grows with the quantisation step, so it depends on the file's quality: the
+    corpus's per-image medians are 1.01-1.03 at JPEG quality 85, 1.03-1.05 at 70 and
+    0.99-1.02 for WebP at 80. Words with whole stroke cores show both their ink (the cores)
+    and their overshoot; the image's words as a whole ring less beyond the ink than its cored
+    words (per image, their median excess over 1 is 0.65 of the cored words' on the q85,
+    q70 and w80 files, 0.45-0.9 by file), so 0.65 of the cored words' median excess is
+    taken. Inks at 0 or 255 clip their overshoot and are left out; with fewer than three
+    cored words the corpus median stands."""
+    ratios = []
+    for m in measured:
+        est = np.array(m.fg_estimate)
+        if est.min() <= _OVERSHOOT_CLIP or est.max() >= 255 - _OVERSHOOT_CLIP:
+            continue
+        if m.stem_ratio * m.font_px < _WIDE_STEM_PX:  # no whole cores in 1-px stems
+            continue
+        cores = stroke_cores(rgb, m)
+        if cores.fg is None:
+            continue
+        bg = np.array(m.bg, dtype=np.float64)
+        y_core = float(_ycc(np.array(cores.fg) - bg)[0])
+        if abs(y_core) > _OVERSHOOT_MIN_LUMA:
+            ratios.append(float(_ycc(est - bg)[0]) / y_core)
+    if len(ratios) < 3:
+        return _LOSSY_OVERSHOOT
+    excess = _THIN_RINGING * (float(np.median(ratios)) - 1.0)
+    return float(np.clip(1.0 + excess, 1.0, _MAX_LOSSY_OVERSHOOT))
+
+
+def pool_lossy_lines(
+    measured: list[Measured], snap: ColourSnapper, overshoot: float = _LOSSY_OVERSHOOT
+) -> list[Measured]:
     """In lossy files each word's ink estimate carries its own block noise; the words of a
     line on one background share their ink, so each takes the median of its line's estimates
-    before snapping."""
+    before snapping, with the image's own `overshoot` undone (`lossy_overshoot`)."""
+    snap = copy.copy(snap)
+    snap.overshoot = overshoot
     out = []
     for m, mates in zip(measured, _line_mates(measured), strict=True):
         bg = np.array(m.bg, dtype=np.float64)
@@ -529,11 +679,8 @@ def pool_lossy_lines(measured: list[Measured], snap: ColourSnapper) -> list[Meas
             nv = float(np.linalg.norm(v))
             if nv > 0 and float(u @ v) / (nu * nv) > 0.99 and 0.8 < nv / nu < 1.25:
                 group.append(o.fg_estimate)
-        if len(group) < 2:
-            out.append(m)
-            continue
         est = np.median(np.array(group), axis=0)
-        fg = snap.ink(est, bg)
+        fg = snap.ink(est, bg, m.restored)
         out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
     return out
 

@@ -109,7 +109,8 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     ]
     work_dpr = dpr / factor if dpr else contrast_step.estimate_dpr(measured, rgb.shape[1])
     if decoded.lossy:
-        measured = contrast_step.pool_lossy_lines(measured, snap)
+        overshoot = contrast_step.lossy_overshoot(measured, rgb)
+        measured = contrast_step.pool_lossy_lines(measured, snap, overshoot)
     elif contrast_step.looks_resampled(measured) or (dpr is not None and work_dpr < 0.85):
         measured = contrast_step.resnap_downscaled(measured, snap, rgb)  # downscaled: blurred
     elif noise == 0:
