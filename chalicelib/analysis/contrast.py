@@ -22,7 +22,6 @@ stem width; sizes too close to the WCAG large-text boundary are reported as unkn
 from __future__ import annotations
 
 import bisect
-import copy
 import functools
 from dataclasses import dataclass, replace
 
@@ -181,7 +180,6 @@ class ColourSnapper:
         # Black and white text need not appear as fills to be an image's ink.
         self.extremes = np.array([(0.0, 0.0, 0.0), (255.0, 255.0, 255.0)])
         self.limit = 0.0 if noise == 0 else 3.0 + 0.5 * noise
-        self.overshoot = _LOSSY_OVERSHOOT
 
     def __call__(self, rgb: npt.NDArray[np.float64]) -> RGB:
         if self.limit > 0 and self.lab.shape[0]:
@@ -193,7 +191,11 @@ class ColourSnapper:
         return (r, g, b)
 
     def ink(
-        self, est: npt.NDArray[np.float64], bg: npt.NDArray[np.float64], restored: bool = False
+        self,
+        est: npt.NDArray[np.float64],
+        bg: npt.NDArray[np.float64],
+        restored: bool = False,
+        overshoot: float = _LOSSY_OVERSHOOT,
     ) -> RGB:
         """Glyph colour from the most extreme ink estimate.
 
@@ -201,7 +203,8 @@ class ColourSnapper:
         the background through the estimate. With compression noise, a flat colour of the
         image at (about) the estimate's place on that ray, or one that explains the estimate
         as luma kept and chroma pulled towards the background, is taken as the ink; the latter
-        not when the estimate's chroma was `restored` already (`_unmixed`).
+        not when the estimate's chroma was `restored` already (`_unmixed`). Otherwise a lossy
+        estimate has the image's ringing `overshoot` undone (`lossy_overshoot`).
         """
         if self.noise > 0:
             hit = None if restored else self._chroma_subsampled(est, bg)
@@ -220,7 +223,7 @@ class ColourSnapper:
             # No image colour explains it: undo the ringing overshoot of the top of the ink,
             # and keep the result rather than snap it within a dE radius, which on dark text
             # can move the ratio by more than the estimate's own error.
-            return self._round(bg + (est - bg) / self.overshoot)
+            return self._round(bg + (est - bg) / overshoot)
         return self(est)
 
     def _chroma_subsampled(
@@ -665,8 +668,6 @@ def pool_lossy_lines(
     """In lossy files each word's ink estimate carries its own block noise; the words of a
     line on one background share their ink, so each takes the median of its line's estimates
     before snapping, with the image's own `overshoot` undone (`lossy_overshoot`)."""
-    snap = copy.copy(snap)
-    snap.overshoot = overshoot
     out = []
     for m, mates in zip(measured, _line_mates(measured), strict=True):
         bg = np.array(m.bg, dtype=np.float64)
@@ -680,7 +681,7 @@ def pool_lossy_lines(
             if nv > 0 and float(u @ v) / (nu * nv) > 0.99 and 0.8 < nv / nu < 1.25:
                 group.append(o.fg_estimate)
         est = np.median(np.array(group), axis=0)
-        fg = snap.ink(est, bg, m.restored)
+        fg = snap.ink(est, bg, m.restored, overshoot)
         out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
     return out
 
