@@ -16,10 +16,12 @@ from chalicelib.analysis.colour import contrast_ratio, hex_of, oklab_to_oklch, s
 from chalicelib.analysis.contrast import (
     ColourSnapper,
     Measured,
+    _box_averaged,
     _rings,
     _thin_reach,
     lossy_overshoot,
     measure_region,
+    stroke_cores,
 )
 from chalicelib.analysis.text import find_text_regions
 
@@ -105,6 +107,8 @@ def test_large_coreless_thick_words_are_pulled_back_not_extrapolated() -> None:
     # profile) overshoot by ringing, more than 1.5-px ones, and are not extrapolated as thin.
     assert _thin_reach(9.0, 2.0, 18.0) > _thin_reach(20.0, 1.5) > 1.0
     assert _thin_reach(9.0, 1.0, 18.0) < 1.0
+    # Without ringing (bilinear, box) there is no overshoot to undo.
+    assert _thin_reach(20.0, 1.5, rings=False) == _thin_reach(20.0, 2.0, 18.0, rings=False) == 1.0
 
 
 def test_jpeg_dark_text_is_not_snapped_to_a_lighter_flat_colour_nearby() -> None:
@@ -152,6 +156,7 @@ def test_jpeg_thin_red_text_keeps_its_hue() -> None:
         (Image.Resampling.LANCZOS, True),
         (Image.Resampling.BICUBIC, True),
         (Image.Resampling.BILINEAR, False),
+        (Image.Resampling.BOX, False),
     ],
 )
 def test_ringing_is_told_from_the_halo_beyond_mid_tone_backgrounds(
@@ -174,6 +179,55 @@ def test_ringing_is_told_from_the_halo_beyond_mid_tone_backgrounds(
 
     assert _rings(*measured((200, 200, 200))) is rings
     assert _rings(*measured(WHITE)) is True
+
+
+def _body_text_page(ink: RGB, resample: Image.Resampling, scale: float) -> bytes:
+    """16 px body text in `ink` on white over a grey panel with text (so that ringing can be
+    told), downscaled by `scale` with `resample`, as PNG."""
+    im = Image.new("RGB", (900, 400), WHITE)
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((0, 250, 900, 400), fill=(200, 200, 200))
+    font = ImageFont.load_default(size=16)
+    for k in range(6):
+        draw.text((20, 20 + 36 * k), "Design systems keep interfaces consistent", ink, font)
+    for k in range(3):
+        draw.text((20, 270 + 36 * k), "Muted notes on a grey panel", (33, 37, 41), font)
+    small = im.resize((round(900 * scale), round(400 * scale)), resample)
+    buf = io.BytesIO()
+    small.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("resample", "boxed"),
+    [
+        (Image.Resampling.BOX, True),
+        (Image.Resampling.BILINEAR, False),
+        (Image.Resampling.LANCZOS, False),
+    ],
+)
+def test_box_averaging_is_told_from_the_plateaus_of_thin_words(
+    resample: Image.Resampling, boxed: bool
+) -> None:
+    """Box averaging leaves many thin words a plateau of pixels of exactly their ink; bilinear
+    and Lanczos blend (or ring) every pixel of them."""
+    rgb = np.asarray(Image.open(io.BytesIO(_body_text_page((89, 92, 95), resample, 0.6))))
+    snap = ColourSnapper([], 0.0)
+    found = [measure_region(rgb, r, 0.0, snap) for r in find_text_regions(rgb, 0.0)]
+    measured = [m for m in found if m is not None]
+    cores = [stroke_cores(rgb, m) for m in measured]
+    assert (not _rings(measured, rgb) and _box_averaged(measured, cores)) is boxed
+
+
+def test_box_averaged_thin_words_are_not_extrapolated_past_their_ink() -> None:
+    """Box-averaged thin words that reach their ink exactly must not be extrapolated by the
+    reach of blurring filters (`#595c5f` read as far darker, +8.7)."""
+    ink = (89, 92, 95)
+    png = _body_text_page(ink, Image.Resampling.BOX, 0.6)
+    truth = _ratio(ink, WHITE)
+    found = [f for f in analyze_bytes(png, dpr=0.6).contrast.findings if f.background == "#ffffff"]
+    assert len(found) >= 6
+    assert max(abs(f.ratio - truth) for f in found) <= 1.0
 
 
 def _webp(im: Image.Image, quality: int = 80) -> bytes:
