@@ -2,6 +2,7 @@
 
     python benchmarks/analysis_quality.py [CORPUS_DIR] [-v]     (default: ../shared/corpus)
     python benchmarks/analysis_quality.py --make-variants CORPUS_DIR OUT_DIR
+    python benchmarks/analysis_quality.py --make-box-variants CORPUS_DIR OUT_DIR
     python benchmarks/analysis_quality.py --errors FOLDER     (covered elements, worst ratio first)
 
 Scoring (issue 3):
@@ -279,6 +280,14 @@ DOWNSCALES = (
 )
 
 
+# Box averaging (OS thumbnailers, browsers): a second check set, written on its own
+# (`--make-box-variants`) so that the further variants' figures stay comparable across rounds.
+BOX_DOWNSCALES = (
+    ("x60", 0.6, Image.Resampling.BOX),
+    ("x75", 0.75, Image.Resampling.BOX),
+)
+
+
 def make_variants(corpus: Path, out: Path) -> None:
     """Write further upload-like variants of the corpus pages (not used for tuning): JPEG at
     quality 70, lossy WebP at quality 80, and downscales (`DOWNSCALES`: 75 % and 50 % Lanczos,
@@ -298,14 +307,33 @@ def make_variants(corpus: Path, out: Path) -> None:
             (vdir / f"{name}-{suffix.split('.')[0]}.json").write_text(
                 json.dumps({**meta, "image_file": f"{name}-{suffix}"})
             )
-        for kind, scale, resample in DOWNSCALES:
-            small = im.resize((round(im.width * scale), round(im.height * scale)), resample)
-            small.save(vdir / f"{name}-{kind}.png")
-            scaled = json.loads(json.dumps(meta))
-            scaled["image_file"] = f"{name}-{kind}.png"
-            for element in scaled["text_elements"]:
-                element["bbox"] = [round(v * scale) for v in element["bbox"]]
-            (vdir / f"{name}-{kind}.json").write_text(json.dumps(scaled))
+        _write_downscales(im, name, meta, DOWNSCALES, vdir)
+
+
+def make_box_variants(corpus: Path, out: Path) -> None:
+    """Write box-averaged downscales of the corpus pages (`BOX_DOWNSCALES`) into `out` itself,
+    where `python benchmarks/analysis_quality.py OUT` scores them (as its "pages")."""
+    out.mkdir(parents=True, exist_ok=True)
+    for jf in sorted(corpus.glob("*.json")):
+        im = Image.open(corpus / f"{jf.stem}.png").convert("RGB")
+        _write_downscales(im, jf.stem, json.loads(jf.read_text()), BOX_DOWNSCALES, out)
+
+
+def _write_downscales(
+    im: Image.Image,
+    name: str,
+    meta: dict[str, Any],
+    downscales: tuple[tuple[str, float, Image.Resampling], ...],
+    folder: Path,
+) -> None:
+    for kind, scale, resample in downscales:
+        small = im.resize((round(im.width * scale), round(im.height * scale)), resample)
+        small.save(folder / f"{name}-{kind}.png")
+        scaled = json.loads(json.dumps(meta))
+        scaled["image_file"] = f"{name}-{kind}.png"
+        for element in scaled["text_elements"]:
+            element["bbox"] = [round(v * scale) for v in element["bbox"]]
+        (folder / f"{name}-{kind}.json").write_text(json.dumps(scaled))
 
 
 def list_errors(folder: Path) -> None:
@@ -340,6 +368,9 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     if "--make-variants" in sys.argv:
         make_variants(Path(args[0]), Path(args[1]))
+        return
+    if "--make-box-variants" in sys.argv:
+        make_box_variants(Path(args[0]), Path(args[1]))
         return
     if "--errors" in sys.argv:
         list_errors(Path(args[0]))

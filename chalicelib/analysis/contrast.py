@@ -7,13 +7,16 @@ pixels furthest from the background), not an average. What happens next depends 
 - crisp lossless renders: the exact mode of the extreme pixels is the ink; words on one
   background whose inks lie on one blend ray a little apart share the most extreme one;
 - lossy files (JPEG, lossy WebP): the top of the ink is noisy and chroma is subsampled, so
-  the estimate is pooled over its line and snapped to a flat colour of the image that explains
-  it (same place on the blend ray, or same luma with chroma pulled towards the background);
+  the estimate gets its chroma back from the word's chroma-to-luma balance (`_unmixed`), is
+  pooled over its line, and is snapped to a flat colour of the image that explains it (same
+  place on the blend ray, or same luma with chroma pulled towards the background), or else
+  has the image's ringing overshoot undone (`lossy_overshoot`);
 - resampled screenshots (glyphs with almost no pixel of exactly one colour): thin strokes
   never reach the ink and thick ones overshoot it, so the ink is taken from the cores of
   thick strokes (headings, bold, large text) and shared, along the blend ray, with thin words
   on the same background, whose own estimate is extrapolated by the reach typical of their
-  font size (see `resnap_downscaled`).
+  font size (see `resnap_downscaled`); box-averaged images, which keep the ink in plateaus,
+  are not extrapolated (`_box_averaged`).
 
 Text size is estimated from the x-height or cap height of the glyphs and boldness from their
 stem width; sizes too close to the WCAG large-text boundary are reported as unknown.

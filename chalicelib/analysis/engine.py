@@ -28,7 +28,11 @@ from .result import (
 from .text import find_text_regions
 from .tokens import build_tokens
 
-ENGINE_VERSION = "0.1.0"
+# Stored with every result and in the tokens' provenance: bumped whenever the same image can
+# give different figures, so results of one version are compared with each other only.
+# 0.2.0: lossy chroma rebuild and per-image overshoot, box-averaged downscales, unusable
+# colour profiles reported (2026-11-25).
+ENGINE_VERSION = "0.2.0"
 # Larger images are analysed at a reduced scale so memory stays bounded. Text search works
 # in strips, so this only guards against limits raised far beyond the default.
 WORK_MAX_PIXELS = 64_000_000
