@@ -160,11 +160,18 @@ def contrast_scores(
         else:
             fp += 1
     errors = []
+    ranged = in_range = 0
     for j, e in enumerate(elements):
         if not covered[j] or e["bg_uncertain"]:
             continue
         ratios = [findings[i]["ratio"] for i in range(len(findings)) if j in on[i]]
         errors.append(abs(float(np.median(ratios)) - e["ratio"]))
+        spans = [findings[i]["ratio_range"] for i in range(len(findings)) if j in on[i]]
+        spans = [r for r in spans if r]
+        if spans:  # the element's ink could not be read: does the range hold the truth?
+            low, high = min(r[0] for r in spans), max(r[1] for r in spans)
+            ranged += 1
+            in_range += int(low - 0.05 <= e["ratio"] <= high + 0.05)
     return {
         "recall_hit": hit,
         "recall_n": len(truth_fail),
@@ -173,6 +180,8 @@ def contrast_scores(
         "errors": errors,
         "covered": sum(covered),
         "elements": len(elements),
+        "ranged": ranged,
+        "in_range": in_range,
     }
 
 
@@ -201,6 +210,8 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             "prec_n": 0,
             "covered": 0,
             "elements": 0,
+            "ranged": 0,
+            "in_range": 0,
         }
         errors: list[float] = []
         errors_by_kind: dict[str, list[float]] = {}
@@ -255,6 +266,10 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             "ratio_error_p90": round(float(np.percentile(errors, 90)), 3) if errors else None,
             "coverage": round(agg["covered"] / max(agg["elements"], 1), 3),
             "elements": agg["elements"],
+            # Elements whose findings give a ratio range (ink not readable), and the share of
+            # them whose true ratio lies in it (to within rounding, 0.05).
+            "ratio_range_elements": agg["ranged"],
+            "ratio_range_holds_truth": round(agg["in_range"] / max(agg["ranged"], 1), 3),
         }
         if errors_by_kind:
             set_result["ratio_error_by_kind"] = {

@@ -151,6 +151,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
             large_text=f.large_text,
             passes=Passes(aa=f.aa, aaa=f.aaa),
             borderline=f.borderline,
+            ratio_range=f.ratio_range,
             font_size_px=f.font_size_css_px,
             bold=f.bold,
             suggested_foreground=hex_of(f.suggested_fg) if f.suggested_fg else None,

@@ -63,6 +63,13 @@ class ContrastFinding(_Model):
         default=False,
         description="Text size unknown and 3.0 <= ratio < 4.5: passes AA only if the text is large",
     )
+    ratio_range: tuple[float, float] | None = Field(
+        default=None,
+        description="Where the text colour cannot be read exactly from the pixels (strokes "
+        "thinner than a downscaled screenshot's resampling), the lowest and highest ratio the "
+        "pixels allow; `ratio` is the engine's best estimate within it. Null when the colour "
+        "was read from the pixels.",
+    )
     font_size_px: float = Field(description="Estimated font size in CSS px")
     bold: bool
     suggested_foreground: Hex | None = Field(

@@ -129,3 +129,38 @@ def test_thin_body_text_takes_the_ink_shown_by_the_heading(
     assert errors[len(errors) // 2] <= 1.2
     assert errors[int(0.8 * len(errors))] <= 1.2
     assert errors[len(errors) // 2] < float(np.median([abs(r - truth) for r in raw]))
+
+
+@pytest.mark.parametrize("resample", [Image.Resampling.LANCZOS, Image.Resampling.BILINEAR])
+@pytest.mark.parametrize("ink", [(54, 54, 54), (89, 92, 95), (0, 90, 156)])
+def test_thin_words_whose_ink_cannot_be_read_report_the_range_that_holds_it(
+    encode: Callable[..., bytes], ink: RGB, resample: Image.Resampling
+) -> None:
+    """Body words with no heading in their colour, downscaled to 60 %: their strokes are
+    thinner than the filter's kernel, so the pixels allow a range of inks. Every such finding
+    gives the range of ratios, which holds both the engine's estimate and the true ratio."""
+    small = _downscale(_page(ink, (255, 255, 255), heading=False), 0.6, resample)
+    findings = analyze_bytes(encode(small)).contrast.findings
+    truth = _ratio(ink, (255, 255, 255))
+    ranged = [f for f in findings if f.ratio_range is not None]
+    assert len(ranged) >= 0.8 * len(findings) >= 8
+    for f in ranged:
+        assert f.ratio_range is not None
+        low, high = f.ratio_range
+        assert 1.0 <= low <= f.ratio <= high <= 21.0
+    # (to within 0.05: inks are whole sRGB codes, and a saturated ink's ray leaves the sRGB
+    # cube right at the ink)
+    held = [
+        f.ratio_range[0] - 0.05 <= truth <= f.ratio_range[1] + 0.05 for f in ranged if f.ratio_range
+    ]
+    assert sum(held) >= 0.9 * len(held)
+
+
+def test_inks_read_from_the_pixels_have_no_range(encode: Callable[..., bytes]) -> None:
+    """Crisp renders (the exact ink is in the pixels) and words with stroke cores give a
+    single ratio: a range there would only blur a reading that is exact."""
+    crisp = analyze_bytes(encode(_page((54, 54, 54), (255, 255, 255)))).contrast.findings
+    assert crisp and all(f.ratio_range is None for f in crisp)
+    small = _downscale(_page((54, 54, 54), (255, 255, 255)), 0.6, Image.Resampling.LANCZOS)
+    heading = max(analyze_bytes(encode(small)).contrast.findings, key=lambda f: f.bbox[3])
+    assert heading.ratio_range is None
