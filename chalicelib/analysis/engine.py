@@ -30,8 +30,8 @@ from .tokens import build_tokens
 
 # Stored with every result and in the tokens' provenance: bumped whenever the same image can
 # give different figures, so results of one version are compared with each other only.
-# 0.2.0: lossy chroma rebuild and per-image overshoot, box-averaged downscales, unusable
-# colour profiles reported (2026-11-25).
+# 0.2.0: lossy chroma rebuild and per-image overshoot, box-averaged downscales, ratio ranges,
+# unusable colour profiles reported (2026-11-25).
 ENGINE_VERSION = "0.2.0"
 # Larger images are analysed at a reduced scale so memory stays bounded. Text search works
 # in strips, so this only guards against limits raised far beyond the default.
