@@ -294,6 +294,18 @@ def _main_image(inputs: ReportInputs) -> tuple[str, str]:
     return "", '<p class="note">The image preview is not available; re-analyse the image.</p>'
 
 
+def _range_note(span: list[float] | None) -> str:
+    """What a finding's ratio may really be when the image's pixels cannot show its text colour
+    exactly (thin strokes of a resized screenshot): the reader should not take it as exact."""
+    if not span:
+        return ""
+    low, high = (float(v) for v in span)
+    return (
+        f" <span class='small'>(between {low:.2f} and {high:.2f}: thin text in a resized image "
+        "does not show its exact colour)</span>"
+    )
+
+
 def _finding_row(number: int, f: dict[str, Any], page: _Page) -> str:
     fg, bg = _colour(f["foreground"]), _colour(f["background"])
     passes = bool(f["passes"]["aa"])
@@ -315,7 +327,7 @@ def _finding_row(number: int, f: dict[str, Any], page: _Page) -> str:
     return (
         f'<th scope="row">{number}</th><td>{result}</td>'
         f"<td>{page.chip(fg)}</td><td>{page.chip(bg)}</td>"
-        f"<td>{_ratio_text(float(f['ratio']))}</td><td>{size} "
+        f"<td>{_ratio_text(float(f['ratio']))}{_range_note(f.get('ratio_range'))}</td><td>{size} "
         f"<span class='small'>({_e(round(float(f.get('font_size_px', 0)), 1))} px)</span></td>"
         f"<td>{fix_cell}</td>"
     )

@@ -183,3 +183,23 @@ def test_link_urls_name_the_host_the_caller_used(
     deployed = api.post(path, token=owner.access_token, headers={"Host": gateway}).data
     assert deployed["url"].startswith(f"https://{gateway}/")
     assert deployed["url"].endswith(deployed["path"])
+
+
+def test_ratios_the_pixels_cannot_pin_down_are_shown_as_a_range(
+    api: Api, owner: Session
+) -> None:
+    """A downscaled screenshot's thin text: the report gives the range the ratio may lie in,
+    next to the estimate, so nobody reads the estimate as exact."""
+    data = (CORPUS / "variants" / "bs-login-s60.png").read_bytes()
+    image = upload_and_analyse(api, owner, data, title="Login, resized")
+    assert image["status"] == "analyzed", image
+    image_id = image["image_id"]
+    document = api.get(f"/v1/images/{image_id}/analysis", token=owner.access_token).data
+    ranged = [f for f in document["contrast"]["findings"] if f["ratio_range"]]
+    assert ranged
+    page: str = api.get(f"/v1/images/{image_id}/report", token=owner.access_token).body
+    for f in ranged:
+        low, high = f["ratio_range"]
+        assert low <= f["ratio"] <= high
+        assert f"(between {low:.2f} and {high:.2f}: thin text in a resized image" in page
+    assert page.count("thin text in a resized image") >= len(ranged)
