@@ -185,9 +185,7 @@ def test_link_urls_name_the_host_the_caller_used(
     assert deployed["url"].endswith(deployed["path"])
 
 
-def test_ratios_the_pixels_cannot_pin_down_are_shown_as_a_range(
-    api: Api, owner: Session
-) -> None:
+def test_ratios_the_pixels_cannot_pin_down_are_shown_as_a_range(api: Api, owner: Session) -> None:
     """A downscaled screenshot's thin text: the report gives the range the ratio may lie in,
     next to the estimate, so nobody reads the estimate as exact."""
     data = (CORPUS / "variants" / "bs-login-s60.png").read_bytes()
