@@ -428,9 +428,12 @@ def measure_region(
     if noise == 0:  # exact colours of a lossless image: nothing to snap
         bg_rgb = (int(bg[0]), int(bg[1]), int(bg[2]))
         fg_rgb = (int(fg[0]), int(fg[1]), int(fg[2]))
+    elif snap.lossy:  # the ink is snapped by `pool_lossy_lines`, once the overshoot is known
+        bg_rgb = snap.nearest(bg, _BG_SNAP_DE)
+        fg_rgb = ColourSnapper._round(fg)
     else:
-        bg_rgb = snap.nearest(bg, _BG_SNAP_DE) if snap.lossy else snap(bg)
-        fg_rgb = snap.ink(fg, np.array(bg_rgb, dtype=np.float64), restored is not None)
+        bg_rgb = snap(bg)
+        fg_rgb = snap.ink(fg, np.array(bg_rgb, dtype=np.float64))
     ratio = ratio_of(fg_rgb, bg_rgb)
 
     # Glyph geometry: the dense band of the row profile is the x-height (or cap height).
