@@ -12,7 +12,9 @@ import io
 import struct
 import warnings
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +31,7 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_COMPRESSED_METADATA = frozenset({b"iCCP", b"zTXt", b"iTXt"})
 
 RGBArray = npt.NDArray[np.uint8]
+_T = TypeVar("_T")
 
 
 class ImageDecodeError(ValueError):
@@ -113,6 +116,18 @@ def _open(data: bytes) -> Image.Image:
             f"format {im.format} is not supported (PNG, JPEG, WebP or GIF expected)"
         )
     return im
+
+
+def _tolerating_oversized_metadata(data: bytes, read: Callable[[bytes], _T]) -> tuple[_T, bool]:
+    """`read(data)`; if Pillow refused a PNG metadata chunk as too large to inflate, `read` of
+    the PNG without such chunks instead. Also says whether a colour profile was dropped."""
+    try:
+        return read(data), False
+    except ImageDecodeError as exc:
+        stripped = _without_oversized_metadata(data, exc)
+        if stripped is None:
+            raise
+    return read(stripped.data), stripped.profile_dropped
 
 
 def _without_oversized_metadata(data: bytes, error: ImageDecodeError) -> _Stripped | None:
@@ -203,14 +218,14 @@ def read_metadata(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image
     orientation stored after the pixels of a PNG. Metadata too large to read (a PNG colour
     profile or compressed text over Pillow's limit) is left out, as `decode_image` does.
     """
-    try:
-        im = _open(data)
-    except ImageDecodeError as exc:
-        stripped = _without_oversized_metadata(data, exc)
-        if stripped is None:
-            raise
-        meta = read_metadata(stripped.data, max_pixels=max_pixels)
-        return replace(meta, has_icc_profile=meta.has_icc_profile or stripped.profile_dropped)
+    meta, profile_dropped = _tolerating_oversized_metadata(
+        data, lambda d: _read_metadata(d, max_pixels)
+    )
+    return replace(meta, has_icc_profile=True) if profile_dropped else meta
+
+
+def _read_metadata(data: bytes, max_pixels: int) -> ImageMetadata:
+    im = _open(data)
     _check_size(im, len(data), max_pixels)
     return _metadata(im)
 
@@ -285,14 +300,10 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Decode
     too large for Pillow to read is left out rather than failing the image: the pixels are
     taken as sRGB and `profile_ignored` says so.
     """
-    try:
-        return _decode(data, max_pixels)
-    except ImageDecodeError as exc:
-        stripped = _without_oversized_metadata(data, exc)
-        if stripped is None:
-            raise
-    decoded = _decode(stripped.data, max_pixels)
-    if not stripped.profile_dropped:
+    decoded, profile_dropped = _tolerating_oversized_metadata(
+        data, lambda d: _decode(d, max_pixels)
+    )
+    if not profile_dropped:
         return decoded
     return replace(
         decoded,
