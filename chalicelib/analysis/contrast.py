@@ -618,13 +618,11 @@ def thin_ratio_range(
     `reported` ratio included. What a user can rely on when the pixels cannot tell."""
     b = np.array(bg, dtype=np.float64)
     u = np.array(estimate) - b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        room = float(np.where(u > 0, (255.0 - b) / u, np.where(u < 0, -b / u, np.inf)).min())
     ratios = [reported]
     for reach in _REACH_SPREAD:
-        t = 1.0 / reach
-        with np.errstate(divide="ignore", invalid="ignore"):
-            room = np.where(u > 0, (255.0 - b) / u, np.where(u < 0, -b / u, np.inf))
-        t = min(t, float(room.min()))
-        ink = ColourSnapper._round(b + u * t)
+        ink = ColourSnapper._round(b + u * min(1.0 / reach, room))
         ratios.append(ratio_of(ink, bg))
     return (min(ratios), max(ratios))
 
