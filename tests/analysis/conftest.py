@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+from tests.corpus import corpus_dir
 
 
 def _encode(im: Image.Image, fmt: str = "PNG", **kwargs: object) -> bytes:
@@ -38,9 +38,7 @@ def _text_card(
 
 @pytest.fixture
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS.resolve()}")
-    return CORPUS.resolve()
+    return corpus_dir()
 
 
 @pytest.fixture

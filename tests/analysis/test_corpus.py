@@ -9,20 +9,20 @@ from typing import Any
 
 import pytest
 
+from tests.corpus import corpus_dir
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import analysis_quality
 
 
 @pytest.fixture(scope="module")
 def scores() -> Iterator[dict[str, Any]]:
-    corpus = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-    if not corpus.is_dir():
-        pytest.skip(f"shared corpus not found at {corpus.resolve()}")
+    corpus = corpus_dir()
     # The fast peers only: Pylette and ColorThief are compared in the benchmark itself.
     peers = {k: analysis_quality.PEERS[k] for k in ("exact-histogram", "pillow-fastoctree")}
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(analysis_quality, "PEERS", peers)
-        yield analysis_quality.run(corpus.resolve())
+        yield analysis_quality.run(corpus)
 
 
 def test_palette_on_pages(scores: dict[str, Any]) -> None:

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.corpus import corpus_bytes
+
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_PASSWORD = "local-admin-passphrase-1"
 pytestmark = pytest.mark.e2e
@@ -163,16 +165,10 @@ def _moto_port_of(out: list[str]) -> str:
     return line.split("moto on 127.0.0.1:")[1].split(",")[0]
 
 
-CORPUS = ROOT.parent / "shared" / "corpus"
-
-
-@pytest.mark.skipif(
-    not (CORPUS / "bs-login.png").exists(), reason="../shared/corpus is not present"
-)
 def test_upload_through_presigned_post_is_analysed_end_to_end(tmp_path: Path) -> None:
     import requests
 
-    data = (CORPUS / "bs-login.png").read_bytes()
+    data = corpus_bytes("bs-login.png")
     admin_env = {"JANUS_ADMIN_USERNAME": "localroot", "JANUS_ADMIN_PASSWORD": ADMIN_PASSWORD}
     with _running(tmp_path, admin_env) as (base, output):
         status, reg = _call(

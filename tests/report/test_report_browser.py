@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from tests.api_client import Api
+from tests.corpus import corpus_bytes
 from tests.images import upload_and_analyse
 from tests.report import browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
 ARTEFACTS = ROOT / "test-artifacts"
 CORPUS_IMAGE = "bs-login"
 
@@ -124,7 +124,7 @@ def chrome(chromium: str) -> Iterator[browser.Browser]:
 
 def test_report_in_a_browser(api: Api, chrome: browser.Browser, axe_source: str) -> None:
     owner = api.register()
-    image = upload_and_analyse(api, owner, (CORPUS / f"{CORPUS_IMAGE}.png").read_bytes())
+    image = upload_and_analyse(api, owner, corpus_bytes(f"{CORPUS_IMAGE}.png"))
     assert image["status"] == "analyzed", image
     image_id = image["image_id"]
     document = api.get(f"/v1/images/{image_id}/analysis", token=owner.access_token).data

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,9 +10,8 @@ import pytest
 from chalicelib.core.ids import epoch_seconds
 from chalicelib.services import report
 from tests.api_client import Api, Session
+from tests.corpus import corpus_bytes
 from tests.images import announce, upload_and_analyse
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 @pytest.fixture
@@ -23,7 +21,7 @@ def owner(api: Api) -> Session:
 
 @pytest.fixture
 def analysed(api: Api, owner: Session) -> dict[str, Any]:
-    data = (CORPUS / "bs-login.png").read_bytes()
+    data = corpus_bytes("bs-login.png")
     image = upload_and_analyse(api, owner, data, title="Login <page> & co", tags=["web"])
     assert image["status"] == "analyzed", image
     document = api.get(f"/v1/images/{image['image_id']}/analysis", token=owner.access_token).data
@@ -115,7 +113,7 @@ def test_signed_links_cannot_be_forged_moved_or_extended(
         f"/v1/shared/reports/{image_id}?expires={expires + 3600}&signature={signature}"
     )
     assert extended.status == 403 and extended.error_code == "REPORT_LINK_INVALID"
-    other = upload_and_analyse(api, owner, (CORPUS / "water-doc.png").read_bytes())["image_id"]
+    other = upload_and_analyse(api, owner, corpus_bytes("water-doc.png"))["image_id"]
     moved = api.get(f"/v1/shared/reports/{other}?expires={expires}&signature={signature}")
     assert moved.status == 403
     garbage = api.get(f"/v1/shared/reports/{image_id}?expires={expires}&signature=AAAA")
@@ -188,7 +186,7 @@ def test_link_urls_name_the_host_the_caller_used(
 def test_ratios_the_pixels_cannot_pin_down_are_shown_as_a_range(api: Api, owner: Session) -> None:
     """A downscaled screenshot's thin text: the report gives the range the ratio may lie in,
     next to the estimate, so nobody reads the estimate as exact."""
-    data = (CORPUS / "variants" / "bs-login-s60.png").read_bytes()
+    data = corpus_bytes("variants/bs-login-s60.png")
     image = upload_and_analyse(api, owner, data, title="Login, resized")
     assert image["status"] == "analyzed", image
     image_id = image["image_id"]
