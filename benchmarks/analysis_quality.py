@@ -19,6 +19,9 @@ Scoring (issue 3):
   threshold (a failing finding on no element counts against; findings on background-uncertain
   elements are left out). Ratio error: per covered element (background certain), |median ratio
   of its findings - true ratio|. Coverage: share of all text elements with at least one finding.
+  Verdicts (not an issue figure): findings lying on exactly one element (background certain,
+  not disabled) whose AA verdict disagrees with the truth, and how many of them the engine
+  flags `aa_uncertain`.
 """
 
 from __future__ import annotations
@@ -172,7 +175,21 @@ def contrast_scores(
             low, high = min(r[0] for r in spans), max(r[1] for r in spans)
             ranged += 1
             in_range += int(low - 0.05 <= e["ratio"] <= high + 0.05)
+    # AA verdicts per finding on one element (background certain, not disabled): how many are
+    # wrong, and how many of those say the verdict is not certain (`aa_uncertain`).
+    wrong = wrong_flagged = flagged = 0
+    for i, f in enumerate(findings):
+        els = [elements[j] for j in on[i] if not elements[j]["bg_uncertain"]]
+        if len(els) != 1 or els[0]["disabled"]:
+            continue
+        flagged += int(f["aa_uncertain"])
+        if (not f["passes"]["aa"]) != _fails(els[0]):
+            wrong += 1
+            wrong_flagged += int(f["aa_uncertain"])
     return {
+        "verdicts_wrong": wrong,
+        "verdicts_wrong_flagged": wrong_flagged,
+        "verdicts_flagged": flagged,
         "recall_hit": hit,
         "recall_n": len(truth_fail),
         "prec_tp": tp,
@@ -212,6 +229,9 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             "elements": 0,
             "ranged": 0,
             "in_range": 0,
+            "verdicts_wrong": 0,
+            "verdicts_wrong_flagged": 0,
+            "verdicts_flagged": 0,
         }
         errors: list[float] = []
         errors_by_kind: dict[str, list[float]] = {}
@@ -270,6 +290,11 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             # them whose true ratio lies in it (to within rounding, 0.05).
             "ratio_range_elements": agg["ranged"],
             "ratio_range_holds_truth": round(agg["in_range"] / max(agg["ranged"], 1), 3),
+            # Findings whose AA verdict disagrees with the truth, those of them flagged
+            # `aa_uncertain`, and all flagged findings (the flag's cost).
+            "aa_verdicts_wrong": agg["verdicts_wrong"],
+            "aa_verdicts_wrong_flagged": agg["verdicts_wrong_flagged"],
+            "aa_uncertain_findings": agg["verdicts_flagged"],
         }
         if errors_by_kind:
             set_result["ratio_error_by_kind"] = {

@@ -131,6 +131,7 @@ class Finding:
     suggested_fg: RGB | None  # nearest same-hue colour that passes AA, for failing text
     ink_pixels: int
     ratio_range: tuple[float, float] | None = None  # see `Measured.ratio_range`
+    aa_uncertain: bool = False  # `ratio_range` straddles the AA threshold that applies
 
 
 _LINEAR = [
@@ -924,9 +925,9 @@ def rate(measured: list[Measured], dpr: float) -> list[Finding]:
             aa = m.ratio >= (AA_LARGE if large else AA_NORMAL)
             aaa = m.ratio >= (AAA_LARGE if large else AAA_NORMAL)
             borderline = False
-        fix = None
-        if not aa:
-            fix = suggest_passing_colour(m.fg, m.bg, AA_LARGE if large else AA_NORMAL)
+        needed = AA_LARGE if large else AA_NORMAL
+        fix = None if aa else suggest_passing_colour(m.fg, m.bg, needed)
+        span = m.ratio_range
         r = m.region
         findings.append(
             Finding(
@@ -942,11 +943,8 @@ def rate(measured: list[Measured], dpr: float) -> list[Finding]:
                 bold=bold,
                 suggested_fg=fix,
                 ink_pixels=m.ink_pixels,
-                ratio_range=(
-                    None
-                    if m.ratio_range is None
-                    else (round(m.ratio_range[0], 3), round(m.ratio_range[1], 3))
-                ),
+                ratio_range=None if span is None else (round(span[0], 3), round(span[1], 3)),
+                aa_uncertain=span is not None and span[0] < needed <= span[1],
             )
         )
     return findings

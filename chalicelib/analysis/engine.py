@@ -152,6 +152,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
             passes=Passes(aa=f.aa, aaa=f.aaa),
             borderline=f.borderline,
             ratio_range=f.ratio_range,
+            aa_uncertain=f.aa_uncertain,
             font_size_px=f.font_size_css_px,
             bold=f.bold,
             suggested_foreground=hex_of(f.suggested_fg) if f.suggested_fg else None,
@@ -164,6 +165,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         "failing_aaa": sum(not f.passes.aaa for f in out_findings),
         "borderline": sum(f.borderline for f in out_findings),
         "size_unknown": sum(f.large_text is None for f in out_findings),
+        "aa_uncertain": sum(f.aa_uncertain for f in out_findings),
     }
     report = cvd_step.assess([c.rgb for c, _ in colours])
     cvd = CvdReport(

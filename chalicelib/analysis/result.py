@@ -70,6 +70,12 @@ class ContrastFinding(_Model):
         "pixels allow; `ratio` is the engine's best estimate within it. Null when the colour "
         "was read from the pixels.",
     )
+    aa_uncertain: bool = Field(
+        default=False,
+        description="`ratio_range` straddles the AA threshold that applies: these pixels allow "
+        "both a pass and a fail (`passes.aa` is the verdict of `ratio`); a screenshot at its "
+        "rendered size tells",
+    )
     font_size_px: float = Field(description="Estimated font size in CSS px")
     bold: bool
     suggested_foreground: Hex | None = Field(

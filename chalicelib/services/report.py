@@ -324,6 +324,11 @@ def _finding_row(number: int, f: dict[str, Any], page: _Page) -> str:
         if passes
         else '<span class="verdict fail">✗ Fails AA</span>'
     )
+    if f.get("aa_uncertain"):
+        result += (
+            f" <span class='small'>(not certain: its range crosses {needed:g}; the screenshot "
+            "at its rendered size would tell)</span>"
+        )
     return (
         f'<th scope="row">{number}</th><td>{result}</td>'
         f"<td>{page.chip(fg)}</td><td>{page.chip(bg)}</td>"

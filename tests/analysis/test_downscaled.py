@@ -164,3 +164,25 @@ def test_inks_read_from_the_pixels_have_no_range(encode: Callable[..., bytes]) -
     small = _downscale(_page((54, 54, 54), (255, 255, 255)), 0.6, Image.Resampling.LANCZOS)
     heading = max(analyze_bytes(encode(small)).contrast.findings, key=lambda f: f.bbox[3])
     assert heading.ratio_range is None
+
+
+@pytest.mark.parametrize(
+    ("ink", "uncertain"), [((118, 118, 118), True), ((54, 54, 54), False), ((170, 170, 170), False)]
+)
+def test_a_verdict_the_range_leaves_open_is_flagged_uncertain(
+    encode: Callable[..., bytes], ink: RGB, uncertain: bool
+) -> None:
+    """Grey body text at 4.5:1 on white, downscaled to 60 %: the pixels allow both a pass and a
+    fail, so the findings say the AA verdict is not certain (and the summary counts them). Dark
+    text (12:1) and light text (2.3:1) keep a range wholly on one side: their verdict stands."""
+    small = _downscale(_page(ink, (255, 255, 255), heading=False), 0.6, Image.Resampling.LANCZOS)
+    contrast = analyze_bytes(encode(small)).contrast
+    ranged = [f for f in contrast.findings if f.ratio_range is not None]
+    assert len(ranged) >= 8
+    flagged = [f for f in ranged if f.aa_uncertain]
+    if uncertain:
+        assert len(flagged) >= 0.8 * len(ranged)
+        assert all(f.ratio_range[0] < 4.5 <= f.ratio_range[1] for f in flagged if f.ratio_range)
+    else:
+        assert not flagged
+    assert contrast.summary["aa_uncertain"] == sum(f.aa_uncertain for f in contrast.findings)

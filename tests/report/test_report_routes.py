@@ -199,3 +199,10 @@ def test_ratios_the_pixels_cannot_pin_down_are_shown_as_a_range(api: Api, owner:
         assert low <= f["ratio"] <= high
         assert f"(between {low:.2f} and {high:.2f}: thin text in a resized image" in page
     assert page.count("thin text in a resized image") >= len(ranged)
+    # A range that crosses the AA threshold leaves the verdict open, and the report says so.
+    uncertain = [f for f in ranged if f["aa_uncertain"]]
+    assert uncertain
+    for f in uncertain:
+        needed = 3.0 if f["large_text"] else 4.5
+        assert f["ratio_range"][0] < needed <= f["ratio_range"][1]
+    assert page.count("(not certain: its range crosses") >= len(uncertain)
