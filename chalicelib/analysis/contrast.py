@@ -264,6 +264,12 @@ class ColourSnapper:
         if not ok.any():
             return None
         score = np.where(ok, dy + resid, np.inf)
+        if self.lossy and ok[-2:].any():
+            # Black or white explaining the estimate wins over a pale or deep tint of the
+            # page that explains it as well: white text on a saturated button clips at 255
+            # and falls short in luma, so a tinted fill (an alert's #fff3cd) a few codes
+            # darker fits as closely, and text is set in black or white far more often.
+            score[: len(score) - 2] = np.inf
         return self._round(targets[int(np.argmin(score))])
 
     def on_ray(

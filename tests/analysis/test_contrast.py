@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from chalicelib.analysis import analyze_bytes
 from chalicelib.analysis.colour import contrast_ratio, delta_e_2000, srgb_to_cielab
@@ -218,3 +218,45 @@ def test_photo_texture_is_not_text(encode: Callable[..., bytes]) -> None:
     result = analyze_bytes(encode(Image.fromarray(photo), "JPEG", quality=90))
     assert result.palette_kind == "photographic"
     assert result.contrast.findings == []
+
+
+def _buttons_under_an_alert(ink: tuple[int, int, int], tint: tuple[int, int, int]) -> Image.Image:
+    """Four primary buttons (#0d6efd) with 16 px labels in `ink`, under a wide alert box
+    filled with `tint`: a page whose flat colours include a pale tint near white."""
+    im = Image.new("RGB", (640, 360), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((20, 20, 620, 120), fill=tint)
+    draw.text(
+        (40, 50), "Your trial ends in three days", (102, 77, 3), ImageFont.load_default(size=20)
+    )
+    labels = ("Sign in", "Continue", "Save draft", "Publish")
+    for label, (x, y) in zip(labels, [(40, 180), (240, 180), (40, 260), (240, 260)], strict=True):
+        draw.rectangle((x, y, x + 170, y + 44), fill=(13, 110, 253))
+        draw.text((x + 22, y + 12), label, ink, ImageFont.load_default(size=16))
+    return im
+
+
+@pytest.mark.parametrize("quality", [85, 70])
+def test_white_labels_on_saturated_buttons_in_a_jpeg_are_read_as_white(
+    encode: Callable[..., bytes], quality: int
+) -> None:
+    """JPEG clips the white strokes at 255 and leaves them short in luma, so a pale tint of
+    the page (an alert's #fff3cd) explains them about as well as white: white is taken, and
+    Bootstrap's primary button keeps its 4.5:1 pass instead of a false 4.06 failure."""
+    im = _buttons_under_an_alert((255, 255, 255), (255, 243, 205))
+    findings = analyze_bytes(encode(im, "JPEG", quality=quality)).contrast.findings
+    labels = [f for f in findings if f.bbox[1] > 150]
+    assert len(labels) >= 4
+    assert all(f.foreground == "#ffffff" and f.background == "#0d6efd" for f in labels)
+    assert all(f.passes.aa for f in labels)
+
+
+def test_tinted_labels_on_saturated_buttons_keep_their_tint(encode: Callable[..., bytes]) -> None:
+    """A clearly yellow label is no white one: its chroma rules white out."""
+    ink = (255, 230, 150)
+    im = _buttons_under_an_alert(ink, ink)
+    findings = analyze_bytes(encode(im, "JPEG", quality=85)).contrast.findings
+    labels = [f for f in findings if f.bbox[1] > 150]
+    assert len(labels) >= 4
+    truth = float(contrast_ratio(np.array(ink, float), np.array((13, 110, 253), float)))
+    assert all(f.foreground != "#ffffff" and abs(f.ratio - truth) < 0.1 for f in labels)
