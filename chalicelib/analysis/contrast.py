@@ -615,6 +615,9 @@ def _thin_reach(
 # reports spans 0.65-1.15, which holds the true ratio of 90 % of such elements on the corpus's
 # 60 % downscales and 87 % on further ones (benchmarks/README.md).
 _REACH_SPREAD = (0.65, 1.15)
+# Codes a channel of a word's estimate may differ from its background by rounding and
+# resampling alone.
+_STILL_CODES = 3.0
 
 
 def thin_ratio_range(
@@ -625,8 +628,13 @@ def thin_ratio_range(
     `reported` ratio included. What a user can rely on when the pixels cannot tell."""
     b = np.array(bg, dtype=np.float64)
     u = np.array(estimate) - b
+    # A channel that hardly moves (white text on #0d6efd: blue 253 -> 255) gives the ray no
+    # direction there, only rounding: it must not stop the others at the cube's face.
+    moving = np.abs(u) > _STILL_CODES
     with np.errstate(divide="ignore", invalid="ignore"):
-        room = float(np.where(u > 0, (255.0 - b) / u, np.where(u < 0, -b / u, np.inf)).min())
+        room = float(
+            np.where(moving, np.where(u > 0, (255.0 - b) / u, -b / u), np.inf).min(initial=np.inf)
+        )
     ratios = [reported]
     for reach in _REACH_SPREAD:
         ink = ColourSnapper._round(b + u * min(1.0 / reach, room))

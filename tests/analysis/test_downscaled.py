@@ -186,3 +186,20 @@ def test_a_verdict_the_range_leaves_open_is_flagged_uncertain(
     else:
         assert not flagged
     assert contrast.summary["aa_uncertain"] == sum(f.aa_uncertain for f in contrast.findings)
+
+
+@pytest.mark.parametrize("resample", [Image.Resampling.LANCZOS, Image.Resampling.BILINEAR])
+def test_the_range_of_white_text_on_a_saturated_fill_reaches_white(
+    encode: Callable[..., bytes], resample: Image.Resampling
+) -> None:
+    """White words on #0d6efd: the blue channel hardly moves from the background (253 to 255),
+    so rounding there must not stop the range short of white, the true ink (4.5:1)."""
+    blue = (13, 110, 253)
+    small = _downscale(_page((255, 255, 255), blue, heading=False), 0.6, resample)
+    ranged = [f for f in analyze_bytes(encode(small)).contrast.findings if f.ratio_range]
+    assert len(ranged) >= 8
+    truth = _ratio((255, 255, 255), blue)
+    held = [
+        f.ratio_range[0] - 0.05 <= truth <= f.ratio_range[1] + 0.05 for f in ranged if f.ratio_range
+    ]
+    assert sum(held) >= 0.9 * len(held)
