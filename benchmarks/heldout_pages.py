@@ -32,10 +32,12 @@ Ground truth (computed in the page by JavaScript after `document.fonts.ready`):
   disabled control; large_text: >= 24 px, or >= 18.66 px and weight >= 700; ratio: WCAG 2.x.
 - palette_truth: the page's boxes are repainted in Python on a CSS-px grid of the full document:
   canvas colour, then every element's background-color over its border box (document order,
-  positioned elements after the rest; alpha composited), gradients as equal bands of their colour
-  stops, borders as strips of their colours (radii ignored, box-shadows ignored); then 15 % of each
-  text box's area moves from its bg to its fg (glyph ink). Colours >= 0.1 % of the page, as
-  fractions of the page area. An approximation, like the corpus's.
+  positioned elements after the rest; alpha composited), borders as strips of their colours (radii
+  ignored, box-shadows ignored); areas painted by a gradient count as no colour (as in the corpus,
+  whose gradient page lists none of its gradient's colours) but stay in the page area; then 15 %
+  of each text box's area moves from its bg to its fg (glyph ink; on a gradient it is only added).
+  Colours >= 0.02 % of the page (so that thin borders a palette may rightly report are known),
+  as fractions of the page area. An approximation, like the corpus's.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ PAGES: dict[str, tuple[str, int, int, float, bool]] = {
 }
 S60 = (("s60", 0.6, Image.Resampling.LANCZOS),)
 FONTS = ["Roboto", "Roboto Condensed", "Open Sans", "Lato", "Noto Sans", "Noto Serif"]
-PALETTE_MIN = 0.001
+PALETTE_MIN = 0.0002
 INK_SHARE = 0.15
 
 GROUND_TRUTH_JS = r"""
@@ -200,7 +202,7 @@ GROUND_TRUTH_JS = r"""
       if (bg && bg[3] > 0) ops.push({ rect, colors: [bg] });
       if (cs.backgroundImage.includes('gradient')) {
         const stops = [...cs.backgroundImage.matchAll(/rgba?\([^)]+\)/g)].map((m) => parse(m[0]));
-        if (stops.length) ops.push({ rect, colors: stops });
+        if (stops.length) ops.push({ rect, colors: stops, gradient: true });
       }
       const sides = [['Top', (w) => [rect[0], rect[1], rect[2], rect[1] + w]],
                      ['Bottom', (w) => [rect[0], rect[3] - w, rect[2], rect[3]]],
@@ -247,25 +249,29 @@ def palette_truth(gt: dict[str, Any], elements: list[dict[str, Any]]) -> list[di
     canvas = gt["canvas"] or [255, 255, 255, 1]
     grid = np.empty((h, w, 3), np.float64)
     grid[:] = canvas[:3]
+    unknown = np.zeros((h, w), bool)  # painted by a gradient: no single colour, left out
     for op in gt["ops"]:
         x0, y0, x1, y1 = (round(v) for v in op["rect"])
         x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
         if x1 <= x0 or y1 <= y0:
             continue
-        colors = op["colors"]
-        edges = np.linspace(x0, x1, len(colors) + 1).round().astype(int)
-        for c, a, b in zip(colors, edges[:-1], edges[1:], strict=True):
-            region = grid[y0:y1, a:b]
-            region[:] = np.round(np.array(c[:3]) * c[3] + region * (1 - c[3]))
+        if op.get("gradient"):
+            unknown[y0:y1, x0:x1] = True
+            continue
+        c = op["colors"][0]
+        region = grid[y0:y1, x0:x1]
+        region[:] = np.round(np.array(c[:3]) * c[3] + region * (1 - c[3]))
+        unknown[y0:y1, x0:x1] &= c[3] < 1
     codes = (grid[..., 0].astype(np.int64) << 16) | (grid[..., 1].astype(np.int64) << 8)
     codes |= grid[..., 2].astype(np.int64)
-    values, counts = np.unique(codes, return_counts=True)
+    values, counts = np.unique(codes[~unknown], return_counts=True)
     area: dict[str, float] = {f"#{v:06x}": float(c) for v, c in zip(values, counts, strict=True)}
     dpr = gt["dpr"]
     for e in elements:
         ink = INK_SHARE * e["bbox"][2] * e["bbox"][3] / dpr / dpr
-        ink = min(ink, area.get(e["bg"], 0.0))
-        area[e["bg"]] = area.get(e["bg"], 0.0) - ink
+        if not e["bg_uncertain"]:  # on a gradient, the ink replaces no counted colour
+            ink = min(ink, area.get(e["bg"], 0.0))
+            area[e["bg"]] = area.get(e["bg"], 0.0) - ink
         area[e["fg"]] = area.get(e["fg"], 0.0) + ink
     total = float(w * h)
     rows = [
@@ -307,7 +313,7 @@ def render(browser: Browser, name: str, axe: str | None, out: Path) -> dict[str,
         "framework": framework,
         "viewport": [width, height],
         "dpr": dpr,
-        "has_gradient": any(len(op["colors"]) > 1 for op in gt["ops"]),
+        "has_gradient": any(op.get("gradient") for op in gt["ops"]),
         "page_css": [doc_w, doc_h],
         "image_size": [image.width, image.height],
         "text_elements": elements,
