@@ -326,9 +326,11 @@ def render(browser: Browser, name: str, axe: str | None, out: Path) -> dict[str,
     return meta
 
 
-def check(out: Path, name: str, meta: dict[str, Any]) -> list[str]:
+def check(out: Path, name: str, meta: dict[str, Any]) -> tuple[list[str], int, int]:
     """Sample the crisp PNG: the box's edge pixels should be mostly bg; for solid text >= 16 px
-    and weight >= 600, the commonest non-bg colour inside the box should be fg."""
+    and weight >= 600, the commonest non-bg colour inside the box should be fg. Returns the
+    mismatches and how many boxes had their edge and their ink checked."""
+    edges = inks = 0
     img = np.asarray(Image.open(out / f"{name}.png").convert("RGB")).astype(int)
     problems = []
     for e in meta["text_elements"]:
@@ -341,6 +343,7 @@ def check(out: Path, name: str, meta: dict[str, Any]) -> list[str]:
             continue
         bg = np.array([int(e["bg"][i : i + 2], 16) for i in (1, 3, 5)])
         fg = np.array([int(e["fg"][i : i + 2], 16) for i in (1, 3, 5)])
+        edges += 1
         ring = np.concatenate([box[0], box[-1], box[:, 0], box[:, -1]])
         colours, counts = np.unique(ring, axis=0, return_counts=True)
         mode = colours[counts.argmax()]
@@ -350,6 +353,7 @@ def check(out: Path, name: str, meta: dict[str, Any]) -> list[str]:
                 f" != bg {e['bg']}"
             )
         if e["font_size_px"] >= 16 and e["font_weight"] >= 600:
+            inks += 1
             flat = box.reshape(-1, 3)
             flat = flat[np.abs(flat - bg).max(axis=1) > 1]
             if not len(flat):
@@ -362,7 +366,7 @@ def check(out: Path, name: str, meta: dict[str, Any]) -> list[str]:
                     f"{name}: {e['text'][:30]!r} ink mode #{''.join(f'{v:02x}' for v in ink)}"
                     f" != fg {e['fg']}"
                 )
-    return problems
+    return problems, edges, inks
 
 
 def write_variants(out: Path, name: str, meta: dict[str, Any]) -> None:
@@ -391,15 +395,22 @@ def main() -> None:
         except Unavailable as exc:
             print(f"axe-core unavailable, axe_color_contrast left empty: {exc}")
     browser = Browser(ensure_chromium())
-    problems = []
+    problems: list[str] = []
+    edges = inks = 0
     try:
         for name in PAGES:
             meta = render(browser, name, axe, out)
             write_variants(out, name, meta)
-            problems += check(out, name, meta)
+            found, e, i = check(out, name, meta)
+            problems += found
+            edges += e
+            inks += i
     finally:
         browser.close()
-    print(f"ground-truth check: {len(problems)} mismatches")
+    print(
+        f"ground-truth check: {edges} box edges (bg) and {inks} solid inks (fg) sampled,"
+        f" {len(problems)} mismatches"
+    )
     for p in problems:
         print("  " + p)
 
