@@ -221,7 +221,13 @@ def extract_palette(
         peak = float(counts[core].sum()) / n
         # A gradient spreads over a continuum of codes: no dominant code, no central peak.
         continuum = share_of_seed < 0.15 and peak < 0.55 and int(members.sum()) >= 20
-        seeds.append((centre, n, float(and_counts[members].sum()) / n, continuum, lab[i]))
+        flatness = float(and_counts[members].sum()) / n
+        if noise == 0:
+            # Exact codes: a fill's own code is flat both ways inside it, even when the
+            # cluster also gathers the edge blends of text set on it (the grey chips of a
+            # Material page: 0.94 for #e0e0e0 itself, 0.44 for its cluster).
+            flatness = max(flatness, float(and_counts[i]) / float(counts[i]))
+        seeds.append((centre, n, flatness, continuum, lab[i]))
 
     # Leftovers of a gradient, between its continuum clusters, are gradient too.
     gradient_labs = [s[4] for s in seeds if s[3]]

@@ -83,3 +83,20 @@ def test_photographic_content_gets_a_perceptual_palette() -> None:
     assert pal.kind == "photographic"
     assert 3 <= len(pal.colours) <= 8
     assert abs(sum(c.fraction for c in pal.colours) - 1.0) < 1e-6
+
+
+def test_a_fill_near_thin_divider_greys_is_still_a_design_colour() -> None:
+    """Grey chips (#e0e0e0) on a page with 1-px dividers in nearby greys: the chips' cluster
+    also gathers the dividers, which are flat in one direction only, but the chip colour's own
+    pixels are flat both ways, so it is a fill and not an anti-aliasing blend between white
+    and the dark app bar (a Material page lost its chips this way)."""
+    im = Image.new("RGB", (1000, 700), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((0, 0, 1000, 100), fill=(51, 51, 51))
+    dividers = [(216, 216, 216), (220, 220, 220), (232, 232, 232)]
+    for k in range(9):
+        draw.line((0, 120 + 22 * k, 1000, 120 + 22 * k), fill=dividers[k % 3])
+    for k in range(4):
+        draw.rectangle((20 + 200 * k, 660, 150 + 200 * k, 690), fill=(224, 224, 224))
+    palette = extract_palette(np.asarray(im))
+    assert (224, 224, 224) in [c.rgb for c in palette.colours]
