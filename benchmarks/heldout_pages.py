@@ -1,15 +1,22 @@
 """A held-out page set with browser ground truth, in the shared corpus's schema (a generalisation
 check for the analysis engine, which was developed on `../shared/corpus`).
 
-    python benchmarks/heldout_pages.py OUT_DIR [--no-axe]
+    python benchmarks/heldout_pages.py OUT_DIR [--set heldout|heldout_b] [--no-axe]
 
-writes `OUT_DIR/NAME.png|.json` for the pages in `benchmarks/heldout/*.html` (design systems and
-page kinds not in the corpus: a Tailwind-style dashboard, a Material app at DPR 2, a dark docs
-page, a serif news article, a settings form, a shop grid, a muted pricing page with a gradient
-hero, a login card on a tinted background, a status page with alerts at DPR 2, a zebra data
-table, a mobile page at DPR 3), `OUT_DIR/variants/NAME-q85.jpg|.json` (JPEG quality 85, same
-geometry) and `NAME-s60.png|.json` (Pillow Lanczos to 60 %, boxes scaled and rounded, by
-`analysis_quality._write_downscales`), then prints a ground-truth self-check per page.
+A set is a folder `benchmarks/<set>/` holding its pages `NAME.html` and `pages.json` (NAME ->
+framework, viewport [w, h], dpr, mobile; rendered in that order). `heldout` (the default):
+design systems and page kinds not in the corpus: a Tailwind-style dashboard, a Material app at
+DPR 2, a dark docs page, a serif news article, a settings form, a shop grid, a muted pricing page
+with a gradient hero, a login card on a tinted background, a status page with alerts at DPR 2, a
+zebra data table, a mobile page at DPR 3. `heldout_b`: a second set, kept for a final check only
+(not for tuning): a Fluent-style admin centre, a Carbon-style usage page at DPR 2, an Ant-Design-
+style form with validation states, a Chakra-like landing with a gradient hero, a dark music app
+with coloured chips, a Notion-like document editor, a Kanban board, an email inbox at DPR 2,
+travel search results, an Android settings screen at DPR 3.
+
+Writes `OUT_DIR/NAME.png|.json` for the set's pages, `OUT_DIR/variants/NAME-q85.jpg|.json`
+(JPEG quality 85, same geometry) and `NAME-s60.png|.json` (Pillow Lanczos to 60 %, boxes scaled
+and rounded, by `analysis_quality._write_downscales`), then prints a ground-truth self-check.
 
 Needs `/usr/bin/chromium` (Debian's `chromium`). Fonts: the pages ask for Roboto, Roboto
 Condensed, Open Sans, Lato, Noto Sans and Noto Serif (Debian: `fonts-roboto fonts-open-sans
@@ -65,22 +72,18 @@ from tests.report.browser import (  # noqa: E402
     ensure_chromium,
 )
 
-HTML_DIR = Path(__file__).resolve().parent / "heldout"
+SETS_DIR = Path(__file__).resolve().parent
 
-# name: (framework, viewport w, viewport h, dpr, mobile)
-PAGES: dict[str, tuple[str, int, int, float, bool]] = {
-    "tw-dashboard": ("tailwind-style", 1440, 900, 1, False),
-    "md-app": ("material-style", 960, 720, 2, False),
-    "docs-dark": ("docs-dark", 1280, 800, 1, False),
-    "news-article": ("news-serif", 1024, 768, 1, False),
-    "settings-form": ("atlassian-style-form", 1024, 768, 1, False),
-    "shop-grid": ("shop", 1280, 800, 1, False),
-    "pricing-muted": ("pricing-muted", 1200, 800, 1, False),
-    "login-tinted": ("login", 1024, 768, 1, False),
-    "status-alerts": ("status-page", 1024, 768, 2, False),
-    "data-table": ("admin-table", 1200, 700, 1, False),
-    "mobile-feed": ("mobile-ios-style", 390, 844, 3, True),
-}
+
+def load_pages(page_set: str) -> dict[str, tuple[str, int, int, float, bool]]:
+    """`benchmarks/<set>/pages.json`: name -> framework, viewport [w, h], dpr, mobile."""
+    listed = json.loads((SETS_DIR / page_set / "pages.json").read_text())
+    return {
+        name: (p["framework"], p["viewport"][0], p["viewport"][1], p["dpr"], p["mobile"])
+        for name, p in listed.items()
+    }
+
+
 S60 = (("s60", 0.6, Image.Resampling.LANCZOS),)
 FONTS = ["Roboto", "Roboto Condensed", "Open Sans", "Lato", "Noto Sans", "Noto Serif"]
 PALETTE_MIN = 0.0002
@@ -282,14 +285,21 @@ def palette_truth(gt: dict[str, Any], elements: list[dict[str, Any]]) -> list[di
     return sorted(rows, key=lambda r: -r["fraction"])
 
 
-def render(browser: Browser, name: str, axe: str | None, out: Path) -> dict[str, Any]:
-    framework, width, height, dpr, mobile = PAGES[name]
+def render(
+    browser: Browser,
+    name: str,
+    spec: tuple[str, int, int, float, bool],
+    html_dir: Path,
+    axe: str | None,
+    out: Path,
+) -> dict[str, Any]:
+    framework, width, height, dpr, mobile = spec
     page = Page(browser, width=width, height=height, mobile=mobile)
     page.send(
         "Emulation.setDeviceMetricsOverride",
         {"width": width, "height": height, "deviceScaleFactor": dpr, "mobile": mobile},
     )
-    page.open((HTML_DIR / f"{name}.html").as_uri())
+    page.open((html_dir / f"{name}.html").as_uri())
     gt = page.evaluate(GROUND_TRUTH_JS)
     doc_w, doc_h = gt["size"]
     shot = page.send(
@@ -379,9 +389,19 @@ def write_variants(out: Path, name: str, meta: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("-")]
-    if len(args) != 1:
+    argv = sys.argv[1:]
+    page_set = "heldout"
+    if "--set" in argv:
+        i = argv.index("--set")
+        if i + 1 >= len(argv):
+            sys.exit(__doc__)
+        page_set = argv[i + 1]
+        del argv[i : i + 2]
+    args = [a for a in argv if not a.startswith("-")]
+    if len(args) != 1 or not (SETS_DIR / page_set / "pages.json").is_file():
         sys.exit(__doc__)
+    pages = load_pages(page_set)
+    html_dir = SETS_DIR / page_set
     out = Path(args[0])
     out.mkdir(parents=True, exist_ok=True)
     listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
@@ -398,8 +418,8 @@ def main() -> None:
     problems: list[str] = []
     edges = inks = 0
     try:
-        for name in PAGES:
-            meta = render(browser, name, axe, out)
+        for name, spec in pages.items():
+            meta = render(browser, name, spec, html_dir, axe, out)
             write_variants(out, name, meta)
             found, e, i = check(out, name, meta)
             problems += found
