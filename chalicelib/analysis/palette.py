@@ -25,6 +25,14 @@ RGBArray = npt.NDArray[np.uint8]
 _TARGET_SAMPLES = 120_000
 _CLUSTER_RADIUS = 0.028  # OKLab: about 2.5 dE2000, a just-noticeable difference and a bit
 _MERGE_DE2000 = 2.0
+# The OKLab radius spans ~2.5 dE2000 for greys but 5-8 for pale tints next to white (#fef7ff,
+# #fffaf0, #edf5ff: the surfaces of Material 3, Chakra, Carbon), which it would fold into
+# white: members must also lie within this CIEDE2000 distance of the seed, widened by
+# `_NOISE_DE2000` per unit of estimated noise (a code off by one near white is ~1 dE2000, and a
+# noisy fill's codes wander by up to about twice the noise). Gradients are still taken whole.
+_CLUSTER_DE2000 = 2.5
+_NOISE_DE2000 = 2.0
+_SURELY_NEAR = 0.006  # OKLab distance within which CIEDE2000 stays below ~2.5: not computed
 _MAX_SEEDS = 96
 _PHOTO_FLAT_SHARE = 0.35
 
@@ -194,6 +202,7 @@ def extract_palette(
     uniq, counts, and_counts = uniq[keep], counts[keep], and_counts[keep]
     colours_rgb = _unpack(uniq).astype(np.float64)
     lab = srgb_to_oklab(colours_rgb)
+    cielab = srgb_to_cielab(colours_rgb)
     assigned = np.zeros(uniq.size, dtype=bool)
     min_count = max(2.0, 0.25 * min_fraction * total)
     seeds: list[tuple[npt.NDArray[np.float64], float, float, bool, npt.NDArray[np.float64]]] = []
@@ -205,6 +214,14 @@ def extract_palette(
             continue
         d = np.sqrt(((lab - lab[i]) ** 2).sum(-1))
         members = (d <= _CLUSTER_RADIUS) & ~assigned
+        # A gradient spreads over a continuum of codes: no dominant code, no central peak.
+        wide_n = float(counts[members].sum())
+        peak = float(counts[members & (d <= _CLUSTER_RADIUS / 3)].sum()) / wide_n
+        continuum = counts[i] / wide_n < 0.15 and peak < 0.55 and int(members.sum()) >= 20
+        if not continuum:  # a gradient is taken whole; a colour only within its dE radius
+            near = np.flatnonzero(members & (d > _SURELY_NEAR))
+            de = delta_e_2000(cielab[near], cielab[i])
+            members[near[de > _CLUSTER_DE2000 + _NOISE_DE2000 * noise]] = False
         assigned |= members
         n = float(counts[members].sum())
         unassigned -= n
@@ -217,10 +234,6 @@ def extract_palette(
             core = members & (d <= _CLUSTER_RADIUS / 2)
             w = counts[core].astype(np.float64)
             centre = (colours_rgb[core] * w[:, None]).sum(0) / w.sum()
-        core = members & (d <= _CLUSTER_RADIUS / 3)
-        peak = float(counts[core].sum()) / n
-        # A gradient spreads over a continuum of codes: no dominant code, no central peak.
-        continuum = share_of_seed < 0.15 and peak < 0.55 and int(members.sum()) >= 20
         flatness = float(and_counts[members].sum()) / n
         if noise == 0:
             # Exact codes: a fill's own code is flat both ways inside it, even when the

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from chalicelib.analysis.colour import delta_e_2000, srgb_to_cielab, to_hex
@@ -100,3 +101,23 @@ def test_a_fill_near_thin_divider_greys_is_still_a_design_colour() -> None:
         draw.rectangle((20 + 200 * k, 660, 150 + 200 * k, 690), fill=(224, 224, 224))
     palette = extract_palette(np.asarray(im))
     assert (224, 224, 224) in [c.rgb for c in palette.colours]
+
+
+@pytest.mark.parametrize("jpeg", [False, True])
+def test_pale_tinted_surfaces_are_not_folded_into_white(
+    encode: Callable[..., bytes], jpeg: bool
+) -> None:
+    """Pale tints beside white (Material 3's #fef7ff surface, Chakra's #fffaf0 and #e6fffa
+    sections) are 5-8 dE2000 from white though close in OKLab: each is its own design colour,
+    in a crisp render and in a JPEG of it."""
+    tints = [(254, 247, 255), (255, 250, 240), (230, 255, 250)]
+    im = Image.new("RGB", (900, 600), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    for k, tint in enumerate(tints):
+        draw.rectangle((0, 150 * k, 900, 150 * k + 120), fill=tint)
+    data = encode(im, "JPEG", quality=85) if jpeg else encode(im)
+    reported = [c.rgb for c in extract_palette(decode_image(data).rgb).colours]
+    lab = srgb_to_cielab(np.array(reported, dtype=float))
+    for colour in [*tints, (255, 255, 255)]:
+        de = delta_e_2000(lab, srgb_to_cielab(np.array(colour, dtype=float)))
+        assert float(de.min()) <= 1.5, (colour, reported)
