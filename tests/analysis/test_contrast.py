@@ -260,3 +260,19 @@ def test_tinted_labels_on_saturated_buttons_keep_their_tint(encode: Callable[...
     assert len(labels) >= 4
     truth = float(contrast_ratio(np.array(ink, float), np.array((13, 110, 253), float)))
     assert all(f.foreground != "#ffffff" and abs(f.ratio - truth) < 0.1 for f in labels)
+
+
+def test_close_shades_that_words_show_whole_are_not_pooled(encode: Callable[..., bytes]) -> None:
+    """Tailwind's slate-800 body (#1e293b) under a slate-900 heading (#0f172a) lies on the
+    same blend ray from white, 7 % short of it; but its words show a plateau of whole stem
+    pixels at exactly #1e293b, so it is an ink of its own, not a blend that fell short."""
+    im = Image.new("RGB", (640, 200), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    draw.text((20, 20), "Revenue by week", (15, 23, 42), ImageFont.load_default(size=30))
+    draw.text((20, 90), "Orders shipped on time", (30, 41, 59), ImageFont.load_default(size=20))
+    draw.text((20, 130), "Returns handled", (30, 41, 59), ImageFont.load_default(size=20))
+    findings = analyze_bytes(encode(im)).contrast.findings
+    body = [f for f in findings if f.bbox[1] > 80]
+    assert len(body) >= 4
+    assert all(f.foreground == "#1e293b" for f in body)
+    assert all(f.foreground == "#0f172a" for f in findings if f.bbox[1] < 80)
