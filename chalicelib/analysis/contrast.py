@@ -529,6 +529,13 @@ def _eroded(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
 # their extreme colour (corpus and held-out pages), words that reach their ink 0.29-0.57.
 _PLATEAU_SHARE = 0.28
 _PLATEAU_MIN_PIXELS = 30.0
+# Crisp words whose extreme is a blend fall up to 8 % short of their ink; a word without a
+# vertical stem (`Avg.`, `xv`, a lone `1` straddling two columns) up to 10.5 % (held-out
+# pages). A colour that only one word on its background shows as its extreme is no evidence
+# of an ink of its own, so such a word looks that much further along its ray; colours that
+# several words share are inks a page uses (#333333 nav links 8 % short of #222222 body).
+_LONE_WINDOW = 1.12
+_SHORT_WINDOW = 1.08
 
 
 def pool_same_ink(measured: list[Measured]) -> list[Measured]:
@@ -539,15 +546,17 @@ def pool_same_ink(measured: list[Measured]) -> list[Measured]:
     blend ray from the same background, a little short of one another, take the most extreme
     colour of the group, which some word did reach. An ink that its words show as a plateau
     (`_PLATEAU_SHARE`) was reached and keeps its place: design systems set body text a shade
-    lighter than headings on the same ray (Tailwind slate-800 under slate-900).
+    lighter than headings on the same ray (Tailwind slate-800 under slate-900); a colour
+    that only one word shows may be further short (`_LONE_WINDOW`).
     """
     by_bg: dict[RGB, set[RGB]] = {}
     exact: dict[tuple[RGB, RGB], list[float]] = {}
     for m in measured:
         by_bg.setdefault(m.bg, set()).add(m.fg)
-        tally = exact.setdefault((m.bg, m.fg), [0.0, 0.0])
+        tally = exact.setdefault((m.bg, m.fg), [0.0, 0.0, 0.0])
         tally[0] += m.exact_support * m.ink_pixels
         tally[1] += m.ink_pixels
+        tally[2] += 1
     # Decide per distinct (background, ink) pair: pages repeat a handful of colours.
     better: dict[tuple[RGB, RGB], RGB] = {}
     for bg, fgs in by_bg.items():
@@ -558,11 +567,15 @@ def pool_same_ink(measured: list[Measured]) -> list[Measured]:
         vecs = np.array(inks, dtype=np.float64) - b
         norms = np.sqrt((vecs * vecs).sum(-1))
         for k, ink in enumerate(inks):
-            held, total = exact[(bg, ink)]
+            held, total, words = exact[(bg, ink)]
             if norms[k] < 1 or (held >= _PLATEAU_MIN_PIXELS and held >= _PLATEAU_SHARE * total):
                 continue
             cos = (vecs @ vecs[k]) / np.maximum(norms * norms[k], 1e-9)
-            same = (cos > 0.999) & (norms >= norms[k]) & (norms <= norms[k] * 1.08)
+            same = (
+                (cos > 0.999)
+                & (norms >= norms[k])
+                & (norms <= norms[k] * (_LONE_WINDOW if words == 1 else _SHORT_WINDOW))
+            )
             j = int(np.argmax(np.where(same, norms, -1.0)))
             if j != k and same[j]:
                 better[(bg, ink)] = inks[j]
