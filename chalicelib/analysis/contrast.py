@@ -118,6 +118,8 @@ class Measured:
     # Where the ink could not be read from the pixels (`thin_ratio_range`): the ratios the
     # ink's plausible places on the blend ray give, lowest first.
     ratio_range: tuple[float, float] | None = None
+    # The exact colour of at least half the ring around the region (a flat fill), if any.
+    ring_fill: RGB | None = None
 
 
 @dataclass(frozen=True)
@@ -409,7 +411,9 @@ def measure_region(
     x0, x1 = max(0, region.x - pad), min(width, region.x + region.w + pad)
     crop = rgb[y0:y1, x0:x1].astype(np.int32)
     ring = np.concatenate([crop[0], crop[-1], crop[1:-1, 0], crop[1:-1, -1]])
-    bg = _mode_rgb(ring).astype(np.float64)
+    ring_mode, ring_count = _mode_and_count(ring)
+    bg = ring_mode.astype(np.float64)
+    fill = ring_count >= 0.5 * ring.shape[0]
     close = np.abs(ring - bg).max(axis=1) <= 3 * noise + 8
     if np.count_nonzero(close) < 0.5 * ring.shape[0]:
         return None  # no flat (or smoothly varying) surround: texture or photo, not text
@@ -474,6 +478,7 @@ def measure_region(
         exact_support=mode_count / max(ink_count, 1),
         stroke_font_px=stroke_font,
         restored=restored is not None,
+        ring_fill=(int(ring_mode[0]), int(ring_mode[1]), int(ring_mode[2])) if fill else None,
     )
 
 
@@ -540,6 +545,20 @@ _PLATEAU_MIN_PIXELS = 30.0
 # several words share are inks a page uses (#333333 nav links 8 % short of #222222 body).
 _LONE_WINDOW = 1.12
 _SHORT_WINDOW = 1.08
+
+
+def keep_exact_fills(measured: list[Measured]) -> list[Measured]:
+    """A lossless, unscaled image keeps flat fills exact even where gradients or photos
+    elsewhere give it a noise level: a region whose ring is mostly one exact colour stands on
+    that colour, not on a palette colour within the noise's snapping radius (off-white
+    cards, #fbfaf8 or a tab bar's #f9f9f9, were read as the white page)."""
+    out = []
+    for m in measured:
+        if m.ring_fill is None or m.ring_fill == m.bg:
+            out.append(m)
+        else:
+            out.append(replace(m, bg=m.ring_fill, ratio=ratio_of(m.fg, m.ring_fill)))
+    return out
 
 
 def pool_same_ink(measured: list[Measured]) -> list[Measured]:

@@ -318,3 +318,26 @@ def test_one_pixel_stems_in_a_jpeg_keep_their_ink(encode: Callable[..., bytes]) 
     small = [f for f in findings if f.bbox[1] > 140]
     assert len(small) >= 20
     assert sum(f.passes.aa for f in small) >= len(small) / 2
+
+
+def test_off_white_cards_beside_a_gradient_keep_their_exact_fill(
+    encode: Callable[..., bytes],
+) -> None:
+    """A gradient hero gives a lossless page a noise level, but its flat fills stay exact:
+    text on a #fbfaf8 card stands on #fbfaf8, not on the white page within the snap radius."""
+    im = Image.new("RGB", (640, 400), (255, 255, 255))
+    hero = np.linspace(0, 1, 640)[None, :, None] * np.array([60.0, 90.0, 200.0])
+    im.paste(Image.fromarray((40 + hero.repeat(150, 0)).astype(np.uint8)), (0, 0))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((20, 200, 620, 380), fill=(251, 250, 248))
+    for k in range(3):
+        draw.text(
+            (40, 220 + 50 * k),
+            "Questions and answers",
+            (47, 43, 38),
+            ImageFont.load_default(size=24),
+        )
+    findings = analyze_bytes(encode(im)).contrast.findings
+    card = [f for f in findings if f.bbox[1] > 200]
+    assert len(card) >= 6
+    assert all(f.background == "#fbfaf8" for f in card)
