@@ -120,6 +120,10 @@ class Measured:
     ratio_range: tuple[float, float] | None = None
     # The exact colour of at least half the ring around the region (a flat fill), if any.
     ring_fill: RGB | None = None
+    # Lossless files with a noise level only: the exact mode of the pixels within 10 % of
+    # the extreme, as a crisp render's ink is read, and its share of the ink pixels.
+    crisp_fg: RGB | None = None
+    crisp_support: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -437,6 +441,10 @@ def measure_region(
     strong_px = inner[strong]
     mode, mode_count = _mode_and_count(strong_px)
     fg = mode.astype(np.float64) if noise == 0 else np.median(strong_px, axis=0)
+    crisp_fg, crisp_count = None, 0
+    if noise > 0 and not snap.lossy:
+        top, crisp_count = _mode_and_count(inner[dist2 >= 0.81 * dmax2])
+        crisp_fg = (int(top[0]), int(top[1]), int(top[2]))
     restored = None if not snap.lossy else _unmixed(fg, crop, bg)
     if restored is not None:
         fg = restored
@@ -479,6 +487,8 @@ def measure_region(
         stroke_font_px=stroke_font,
         restored=restored is not None,
         ring_fill=(int(ring_mode[0]), int(ring_mode[1]), int(ring_mode[2])) if fill else None,
+        crisp_fg=crisp_fg,
+        crisp_support=crisp_count / max(ink_count, 1),
     )
 
 
@@ -551,14 +561,19 @@ def keep_exact_fills(measured: list[Measured]) -> list[Measured]:
     """A lossless, unscaled image keeps flat fills exact even where gradients or photos
     elsewhere give it a noise level: a region whose ring is mostly one exact colour stands on
     that colour, not on a palette colour within the noise's snapping radius (off-white
-    cards, #fbfaf8 or a tab bar's #f9f9f9, were read as the white page)."""
+    cards, #fbfaf8 or a tab bar's #f9f9f9, were read as the white page). Its glyphs are
+    crisp too, so such a region's ink is read as on a noiseless render (`crisp_fg`) and
+    pooled like one (`pool_same_ink`): #fbfaf8 text was snapped to white."""
     out = []
     for m in measured:
-        if m.ring_fill is None or m.ring_fill == m.bg:
+        if m.ring_fill is None or m.crisp_fg is None:
             out.append(m)
         else:
-            out.append(replace(m, bg=m.ring_fill, ratio=ratio_of(m.fg, m.ring_fill)))
-    return out
+            fg, bg = m.crisp_fg, m.ring_fill
+            out.append(
+                replace(m, fg=fg, bg=bg, ratio=ratio_of(fg, bg), exact_support=m.crisp_support)
+            )
+    return pool_same_ink(out)
 
 
 def pool_same_ink(measured: list[Measured]) -> list[Measured]:

@@ -341,3 +341,26 @@ def test_off_white_cards_beside_a_gradient_keep_their_exact_fill(
     card = [f for f in findings if f.bbox[1] > 200]
     assert len(card) >= 6
     assert all(f.background == "#fbfaf8" for f in card)
+
+
+def test_off_white_text_beside_a_gradient_keeps_its_exact_ink(
+    encode: Callable[..., bytes],
+) -> None:
+    """Such a page renders its glyphs crisply too: #fbfaf8 text on a dark button is read as
+    a crisp render's ink (the exact mode of its extreme pixels), not snapped to white."""
+    im = Image.new("RGB", (640, 400), (255, 255, 255))
+    hero = np.linspace(0, 1, 640)[None, :, None] * np.array([60.0, 90.0, 200.0])
+    im.paste(Image.fromarray((40 + hero.repeat(150, 0)).astype(np.uint8)), (0, 0))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((20, 200, 620, 380), fill=(61, 58, 53))
+    for k in range(3):
+        draw.text(
+            (40, 220 + 50 * k),
+            "Monthly or yearly",
+            (251, 250, 248),
+            ImageFont.load_default(size=24),
+        )
+    findings = analyze_bytes(encode(im)).contrast.findings
+    card = [f for f in findings if f.bbox[1] > 200]
+    assert len(card) >= 6
+    assert all(f.foreground == "#fbfaf8" and f.background == "#3d3a35" for f in card)
