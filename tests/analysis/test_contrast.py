@@ -260,3 +260,107 @@ def test_tinted_labels_on_saturated_buttons_keep_their_tint(encode: Callable[...
     assert len(labels) >= 4
     truth = float(contrast_ratio(np.array(ink, float), np.array((13, 110, 253), float)))
     assert all(f.foreground != "#ffffff" and abs(f.ratio - truth) < 0.1 for f in labels)
+
+
+def test_close_shades_that_words_show_whole_are_not_pooled(encode: Callable[..., bytes]) -> None:
+    """Tailwind's slate-800 body (#1e293b) under a slate-900 heading (#0f172a) lies on the
+    same blend ray from white, 7 % short of it; but its words show a plateau of whole stem
+    pixels at exactly #1e293b, so it is an ink of its own, not a blend that fell short."""
+    im = Image.new("RGB", (640, 200), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    draw.text((20, 20), "Revenue by week", (15, 23, 42), ImageFont.load_default(size=30))
+    draw.text((20, 90), "Orders shipped on time", (30, 41, 59), ImageFont.load_default(size=20))
+    draw.text((20, 130), "Returns handled", (30, 41, 59), ImageFont.load_default(size=20))
+    findings = analyze_bytes(encode(im)).contrast.findings
+    body = [f for f in findings if f.bbox[1] > 80]
+    assert len(body) >= 4
+    assert all(f.foreground == "#1e293b" for f in body)
+    assert all(f.foreground == "#0f172a" for f in findings if f.bbox[1] < 80)
+
+
+def test_a_lone_word_short_of_its_ink_takes_the_ink_its_line_shows(
+    encode: Callable[..., bytes],
+) -> None:
+    """`xv` has no vertical stem: its diagonals never cover a whole pixel, so its extreme is
+    #818181, 9.5 % short of the #757575 the other words reach (4.61:1 read as 3.90). A colour
+    no other word shares is no evidence of an ink of its own: it joins the nearest ink
+    beyond it on its ray within `_LONE_WINDOW`."""
+    ink = (117, 117, 117)
+    im = Image.new("RGB", (640, 120), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=13)
+    draw.text((20, 20), "Rows per page: 8 Page of", ink, font)
+    draw.text((20, 60), "Shown here", ink, font)
+    draw.text((300, 60), "xv", ink, font)
+    findings = analyze_bytes(encode(im)).contrast.findings
+    assert any(f.bbox[0] >= 295 for f in findings)
+    assert {f.foreground for f in findings} == {"#757575"}
+
+
+def test_one_pixel_stems_in_a_jpeg_keep_their_ink(encode: Callable[..., bytes]) -> None:
+    """The top of a 1-px stem's ink rings less beyond the ink than thick strokes do (median
+    1.010 against 1.029 for cored words at JPEG quality 85), so undoing the image's full
+    overshoot reads #757575 small print (4.61:1) as #777777, a false AA failure."""
+    im = Image.new("RGB", (640, 260), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    for k in range(3):
+        draw.text(
+            (20, 20 + 40 * k), "Quarterly numbers", (40, 40, 40), ImageFont.load_default(size=32)
+        )
+    for k in range(4):
+        draw.text(
+            (20, 150 + 24 * k),
+            "Rows per page: 8 - page 1 of 27",
+            (117, 117, 117),
+            ImageFont.load_default(size=12),
+        )
+    findings = analyze_bytes(encode(im, "JPEG", quality=85)).contrast.findings
+    small = [f for f in findings if f.bbox[1] > 140]
+    assert len(small) >= 20
+    assert sum(f.passes.aa for f in small) >= len(small) / 2
+
+
+def test_off_white_cards_beside_a_gradient_keep_their_exact_fill(
+    encode: Callable[..., bytes],
+) -> None:
+    """A gradient hero gives a lossless page a noise level, but its flat fills stay exact:
+    text on a #fbfaf8 card stands on #fbfaf8, not on the white page within the snap radius."""
+    im = Image.new("RGB", (640, 400), (255, 255, 255))
+    hero = np.linspace(0, 1, 640)[None, :, None] * np.array([60.0, 90.0, 200.0])
+    im.paste(Image.fromarray((40 + hero.repeat(150, 0)).astype(np.uint8)), (0, 0))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((20, 200, 620, 380), fill=(251, 250, 248))
+    for k in range(3):
+        draw.text(
+            (40, 220 + 50 * k),
+            "Questions and answers",
+            (47, 43, 38),
+            ImageFont.load_default(size=24),
+        )
+    findings = analyze_bytes(encode(im)).contrast.findings
+    card = [f for f in findings if f.bbox[1] > 200]
+    assert len(card) >= 6
+    assert all(f.background == "#fbfaf8" for f in card)
+
+
+def test_off_white_text_beside_a_gradient_keeps_its_exact_ink(
+    encode: Callable[..., bytes],
+) -> None:
+    """Such a page renders its glyphs crisply too: #fbfaf8 text on a dark button is read as
+    a crisp render's ink (the exact mode of its extreme pixels), not snapped to white."""
+    im = Image.new("RGB", (640, 400), (255, 255, 255))
+    hero = np.linspace(0, 1, 640)[None, :, None] * np.array([60.0, 90.0, 200.0])
+    im.paste(Image.fromarray((40 + hero.repeat(150, 0)).astype(np.uint8)), (0, 0))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((20, 200, 620, 380), fill=(61, 58, 53))
+    for k in range(3):
+        draw.text(
+            (40, 220 + 50 * k),
+            "Monthly or yearly",
+            (251, 250, 248),
+            ImageFont.load_default(size=24),
+        )
+    findings = analyze_bytes(encode(im)).contrast.findings
+    card = [f for f in findings if f.bbox[1] > 200]
+    assert len(card) >= 6
+    assert all(f.foreground == "#fbfaf8" and f.background == "#3d3a35" for f in card)
