@@ -928,20 +928,25 @@ def _plausible_viewport(css_width: float) -> bool:
     return 320 <= css_width <= 440 or 700 <= css_width <= 2600
 
 
-def estimate_dpr(measured: list[Measured], image_width: int | None = None) -> float:
+def estimate_dpr(
+    measured: list[Measured], image_width: int | None = None, rescaled: bool = True
+) -> float:
     """Device-pixel ratio of a screenshot, from its text and its width.
 
     The text says how many image pixels a CSS pixel spans (body text is typically 16 CSS
     px: the median word size over 16); the width says which ratios give a real
     viewport (1170 px is a 390 px phone at 3x, not a 585 px window at 2x). A standard ratio
-    is preferred when it is about as consistent with the text as the raw estimate.
+    is preferred when it is about as consistent with the text as the raw estimate. Only an
+    image that may have been `rescaled` after capture can have a ratio no device uses: a
+    crisp screenshot whose words are mostly small labels (a median of 11 px) is still 1x,
+    not 0.69x with every size read half as large again.
     """
     if not measured:
         return 1.0
     median = float(np.median([m.font_px for m in measured]))
     est = float(np.clip(median / _BODY_CSS_PX, 0.5, 4.0))
     best, best_score = round(est, 2), np.inf
-    for dpr in (*_STANDARD_DPRS, round(est, 2)):
+    for dpr in (*_STANDARD_DPRS, round(est, 2)) if rescaled else _STANDARD_DPRS:
         score = abs(np.log(dpr / est)) + (0.0 if dpr in _STANDARD_DPRS else 0.2)
         if image_width and not _plausible_viewport(image_width / dpr):
             score += 0.3

@@ -111,11 +111,18 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         for m in (contrast_step.measure_region(rgb, r, noise, snap) for r in regions)
         if m is not None
     ]
-    work_dpr = dpr / factor if dpr else contrast_step.estimate_dpr(measured, rgb.shape[1])
+    resampled = contrast_step.looks_resampled(measured)
+    work_dpr = (
+        dpr / factor
+        if dpr
+        else contrast_step.estimate_dpr(
+            measured, rgb.shape[1], rescaled=decoded.lossy or resampled or factor > 1
+        )
+    )
     if decoded.lossy:
         overshoot = contrast_step.lossy_overshoot(measured, rgb)
         measured = contrast_step.pool_lossy_lines(measured, snap, overshoot)
-    elif contrast_step.looks_resampled(measured) or (dpr is not None and work_dpr < 0.85):
+    elif resampled or (dpr is not None and work_dpr < 0.85):
         measured = contrast_step.resnap_downscaled(measured, snap, rgb)  # downscaled: blurred
     elif noise == 0:
         measured = contrast_step.pool_same_ink(measured)

@@ -158,6 +158,9 @@ def test_dpr_estimate_uses_text_size_and_viewport_width() -> None:
     # a downscaled screenshot: fractional ratio from the text
     assert estimate_dpr([_measured(9.6)] * 5, 768) == pytest.approx(0.6, abs=0.02)
     assert estimate_dpr([], 1000) == 1.0
+    # a crisp 1280 px screenshot of mostly 11 px labels: still 1x, as no device renders at 0.69x
+    assert estimate_dpr([_measured(11)] * 5, 1280, rescaled=False) == 1.0
+    assert estimate_dpr([_measured(11)] * 5, 1280) == pytest.approx(0.69, abs=0.01)
 
 
 @pytest.mark.parametrize("size", [(1, 1), (2, 2), (1, 300), (300, 1)])
@@ -364,3 +367,22 @@ def test_off_white_text_beside_a_gradient_keeps_its_exact_ink(
     card = [f for f in findings if f.bbox[1] > 200]
     assert len(card) >= 6
     assert all(f.foreground == "#fbfaf8" and f.background == "#3d3a35" for f in card)
+
+
+def test_a_crisp_page_of_small_labels_is_read_at_a_device_ratio(
+    encode: Callable[..., bytes],
+) -> None:
+    """A crisp 1280 px screenshot whose words are all small labels: the ratio is 1x (no device
+    renders below it), so the labels are small text, not read half as large again."""
+    im = Image.new("RGB", (1280, 800), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    for k in range(20):
+        draw.text(
+            (40, 30 + 35 * k),
+            "Label  value  status  updated  owner",
+            (118, 118, 118),
+            font=ImageFont.load_default(size=11),
+        )
+    contrast = analyze_bytes(encode(im)).contrast
+    assert contrast.dpr == 1.0
+    assert contrast.findings and all(f.large_text is False for f in contrast.findings)
