@@ -74,7 +74,12 @@ def _is_outline(comp: npt.NDArray[np.bool_]) -> bool:
     for side in (comp[:, :2].any(1), comp[:2].any(0), comp[-2:].any(0), comp[:, -2:].any(1)):
         if np.count_nonzero(side) <= 0.85 * side.size:
             return False
-    return True
+    # A ring is hollow; a blurred word of capitals or digits (a downscale, a small bold
+    # label) reaches its four sides too but fills its middle.
+    return bool(
+        np.count_nonzero(comp[h // 3 : h - h // 3, w // 4 : w - w // 4])
+        < 0.5 * (h - 2 * (h // 3)) * (w - 2 * (w // 4))
+    )
 
 
 # Above this size, words are first searched for at half resolution: large screenshots are
