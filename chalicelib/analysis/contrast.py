@@ -405,6 +405,53 @@ def _unmixed(
     return np.clip(_from_ycc(float(y_est), c_ink), 0, 255)
 
 
+def _badge_fill(
+    inner: npt.NDArray[np.int32], bg: npt.NDArray[np.float64], noise: float
+) -> npt.NDArray[np.float64] | None:
+    """The fill of a badge or pill whose box is the region, when it differs from the page.
+
+    With tight padding the label's edges join the badge's, and the region is the whole badge:
+    the text then sits on the flat colour just inside the box's top and bottom edges (the
+    rows next to the box's own, which the edge search takes one pixel outside the badge),
+    which also covers much of the box; a word on the page has the page colour there.
+    """
+    h, w = inner.shape[:2]
+    if h < 10 or w < 10:
+        return None
+    edge_rows = inner[[1, h - 2], w // 4 : w - w // 4].reshape(-1, 3)
+    fill = np.median(edge_rows, axis=0) if noise > 0 else _mode_rgb(edge_rows).astype(np.float64)
+    tol = 3 * noise + 8
+    if np.abs(fill - bg).max() <= tol:
+        return None
+    near_rows = np.abs(edge_rows - fill).max(axis=1) <= tol
+    near_all = np.abs(inner - fill).max(axis=-1) <= tol
+    if np.count_nonzero(near_rows) < 0.6 * near_rows.size or near_all.mean() < 0.35:
+        return None
+    return fill
+
+
+def _inside_badge(
+    inner: npt.NDArray[np.int32],
+    page: npt.NDArray[np.float64],
+    fill: npt.NDArray[np.float64],
+    noise: float,
+) -> npt.NDArray[np.int32]:
+    """The badge's pixels, with the page showing around it (the box's outer rows and its
+    rounded ends, up to half its height in: page colour or its anti-aliased blends with the
+    fill) painted with the fill, so they are not ink."""
+    h, w = inner.shape[:2]
+    axis = fill - page
+    t = np.clip(((inner - page) @ axis) / max(float(axis @ axis), 1.0), 0.0, 1.0)
+    outside = np.abs(inner - (page + t[..., None] * axis)).max(axis=-1) <= 3 * noise + 8
+    rim = np.zeros((h, w), dtype=bool)
+    rim[[0, -1]] = True
+    rim[:, : h // 2] = True
+    rim[:, w - h // 2 :] = True
+    out = inner.copy()
+    out[outside & rim] = np.round(fill).astype(np.int32)
+    return out
+
+
 def measure_region(
     rgb: RGBArray, region: TextRegion, noise: float, snap: ColourSnapper
 ) -> Measured | None:
@@ -426,6 +473,10 @@ def measure_region(
         if near.shape[0]:
             bg = np.median(near, axis=0)
     inner = crop[region.y - y0 : region.y - y0 + region.h, region.x - x0 : region.x - x0 + region.w]
+    fill = _badge_fill(inner, bg, noise)
+    if fill is not None:
+        inner = _inside_badge(inner, bg, fill, noise)
+        bg = fill
     diff = inner - bg.astype(np.int32) if noise == 0 else inner - bg
     dist2 = (diff * diff).sum(-1)  # squared distances: every threshold below is on squares
     dmax2 = float(dist2.max(initial=0))
@@ -433,6 +484,14 @@ def measure_region(
         return None
     ink = dist2 >= 0.25 * dmax2
     ink_count = int(np.count_nonzero(ink))
+    if fill is not None:  # report the label, not the badge around it
+        rows, cols = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+        region = TextRegion(
+            region.x + int(cols[0]),
+            region.y + int(rows[0]),
+            int(cols[-1] - cols[0] + 1),
+            int(rows[-1] - rows[0] + 1),
+        )
     if ink_count > 0.6 * ink.size:  # a filled shape (button, bar, badge), not glyphs
         return None
     # Crisp: the pixels within 10 % of the extreme. Noisy: the top 15 % of the ink, robust

@@ -31,13 +31,17 @@ class TextRegion:
     h: int
 
 
+def _edge_threshold(noise: float) -> int:
+    return min(255, int(14 + 4 * noise))
+
+
 def edge_mask(rgb: RGBArray, noise: float) -> npt.NDArray[np.bool_]:
     """Pixels whose colour differs strongly from the right or lower neighbour.
 
     Works per channel on contiguous uint8 planes (|a - b| as max - min), several times
     faster than widening the whole image to int16.
     """
-    thr = np.uint8(min(255, int(14 + 4 * noise)))
+    thr = np.uint8(_edge_threshold(noise))
     height, width = rgb.shape[:2]
     dx = np.zeros((height, max(width - 1, 0)), dtype=np.uint8)
     dy = np.zeros((max(height - 1, 0), width), dtype=np.uint8)
@@ -74,7 +78,47 @@ def _is_outline(comp: npt.NDArray[np.bool_]) -> bool:
     for side in (comp[:, :2].any(1), comp[:2].any(0), comp[-2:].any(0), comp[:, -2:].any(1)):
         if np.count_nonzero(side) <= 0.85 * side.size:
             return False
-    return True
+    # A ring is hollow; a blurred word of capitals or digits (a downscale, a small bold
+    # label) reaches its four sides too but fills its middle.
+    return not _filled_middle(comp)
+
+
+def _filled_middle(comp: npt.NDArray[np.bool_]) -> bool:
+    """Most of the component's central box is set: blurred glyphs merged into one blob.
+
+    Rings, rules and bar outlines leave their middle empty (measured: at most 0.6 of it set);
+    words and lines of downscaled small text, whose letters and spaces blur together, fill
+    0.75-1.0 of it.
+    """
+    h, w = comp.shape
+    middle = comp[h // 3 : h - h // 3, w // 4 : w - w // 4]
+    return bool(np.count_nonzero(middle) >= 0.5 * middle.size)
+
+
+def _word_spaces(box: RGBArray) -> npt.NDArray[np.bool_]:
+    """Columns of a blurred line of text that hold (almost) no ink: its word spaces.
+
+    The edge box's top and bottom rows are background. Blur leaves a faint trace in a space
+    (measured: at most ~10 % of a column's ink, against 25-100 % in letters).
+    """
+    b = box.astype(np.float64)
+    bg = np.median(np.concatenate([b[0], b[-1]]), axis=0)
+    ink = np.sqrt(((b - bg) ** 2).sum(-1)).max(axis=0)
+    spaces: npt.NDArray[np.bool_] = ink < 0.15 * float(np.median(ink))
+    return spaces
+
+
+def _strokes_cross(box: RGBArray, thr: int) -> bool:
+    """Colour changes along the middle rows of a long band: glyph strokes.
+
+    A bar (filled or outlined, crisp or blurred) is uniform along its length, so its middle
+    rows change colour only at its ends (measured: under 4 % of their pixels); a line of text,
+    however blurred, changes at every stroke (60-86 %).
+    """
+    h = box.shape[0]
+    middle = box[h // 3 : h - h // 3].astype(np.int16)
+    changes = np.abs(np.diff(middle, axis=1)).max(axis=-1) > thr
+    return bool(np.count_nonzero(changes) >= 0.25 * max(changes.size, 1))
 
 
 # Above this size, words are first searched for at half resolution: large screenshots are
@@ -140,7 +184,16 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     ok = (hs >= 3) & (ws + hs >= 5) & (hs <= max_glyph)
     ok &= ~((ws > 6 * hs) & (hs <= 4))  # horizontal rules and borders
     ok &= ~((ws <= 4) & (hs > 40))  # vertical rules
-    ok &= ~((ws > 12 * hs) & (hs > 6))  # long bands: photo edges, progress bars
+    # Long bands: photo edges, progress bars; a line of blurred small text (its letters and
+    # spaces merged) is as long but fills its middle, and strokes cross it.
+    lines = []
+    for i in np.flatnonzero(ok & (ws > 12 * hs) & (hs > 6)):
+        y0, y1, x0, x1 = (int(v) for v in box[i])
+        ok[i] = _filled_middle(labels[y0:y1, x0:x1] == i + 1) and _strokes_cross(
+            rgb[y0:y1, x0:x1], _edge_threshold(noise)
+        )
+        if ok[i]:
+            lines.append(i)
     for i in np.flatnonzero(ok & (hs >= 10) & (ws >= 10)):
         y0, y1, x0, x1 = (int(v) for v in box[i])
         if _is_outline(labels[y0:y1, x0:x1] == i + 1):
@@ -149,6 +202,10 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
         return []
     keep = np.concatenate(([False], ok))
     glyph = keep[labels]
+    for i in lines:  # blurred lines: cut at their word spaces
+        y0, y1, x0, x1 = (int(v) for v in box[i])
+        spaces = _word_spaces(rgb[y0:y1, x0:x1])
+        glyph[y0:y1, x0:x1][:, spaces] &= labels[y0:y1, x0:x1][:, spaces] != i + 1
     med_h = float(np.median(hs[ok]))
     # Join letters into words, not words into lines: a page's text elements are often single
     # words (labels, cells, nav links) and a finding must fall inside the element it reports.

@@ -386,3 +386,34 @@ def test_a_crisp_page_of_small_labels_is_read_at_a_device_ratio(
     contrast = analyze_bytes(encode(im)).contrast
     assert contrast.dpr == 1.0
     assert contrast.findings and all(f.large_text is False for f in contrast.findings)
+
+
+@pytest.mark.parametrize(
+    ("ink", "fill", "page"),
+    [
+        ((27, 94, 32), (200, 230, 201), (255, 255, 255)),
+        ((255, 255, 255), (211, 47, 47), (224, 242, 241)),
+    ],
+)
+def test_label_of_a_tight_pill_is_read_on_the_pill(
+    encode: Callable[..., bytes],
+    ink: tuple[int, int, int],
+    fill: tuple[int, int, int],
+    page: tuple[int, int, int],
+) -> None:
+    """With 1 px of vertical padding the label's edges join the pill's and the region is the
+    whole pill: the label sits on the pill's fill, not on the page around it."""
+    im = Image.new("RGB", (200, 60), page)
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=14)
+    left, top, right, bottom = draw.textbbox((60, 20), "Paid", font=font)
+    draw.rounded_rectangle(
+        (left - 8, top - 1, right + 8, bottom + 1), radius=(bottom - top) // 2 + 1, fill=fill
+    )
+    draw.text((60, 20), "Paid", fill=ink, font=font)
+    findings = analyze_bytes(encode(im)).contrast.findings
+    assert findings
+    for f in findings:
+        assert f.background == "#{:02x}{:02x}{:02x}".format(*fill)
+        assert f.foreground == "#{:02x}{:02x}{:02x}".format(*ink)
+        assert left - 2 <= f.bbox[0] and f.bbox[0] + f.bbox[2] <= right + 2  # the label's box

@@ -1,0 +1,66 @@
+"""Text-region search on synthetic words."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from chalicelib.analysis.text import find_text_regions
+
+
+def test_blurred_word_of_capitals_is_not_an_outline() -> None:
+    """A downscaled word of capitals merges into one edge blob reaching its four sides, like
+    a ring, but fills its middle: it is still text."""
+    im = Image.new("RGB", (300, 60), (255, 255, 255))
+    ImageDraw.Draw(im).text(
+        (20, 20), "NUMBER", fill=(0, 137, 123), font=ImageFont.load_default(size=22)
+    )
+    small = np.asarray(im.resize((180, 36), Image.Resampling.LANCZOS))
+    regions = find_text_regions(small)
+    assert len(regions) == 1
+    assert regions[0].w > 4 * regions[0].h
+
+
+def test_empty_ring_is_not_text() -> None:
+    im = Image.new("RGB", (200, 60), (255, 255, 255))
+    ImageDraw.Draw(im).rounded_rectangle((20, 15, 110, 40), radius=6, outline=(120, 120, 120))
+    assert find_text_regions(np.asarray(im)) == []
+
+
+def test_blurred_line_of_small_text_is_not_a_band() -> None:
+    """Downscaled, a long run of small letters merges into one edge blob longer than twelve
+    times its height, like a bar's edge, but it fills its middle: it is still text."""
+    im = Image.new("RGB", (700, 60), (255, 255, 255))
+    ImageDraw.Draw(im).text(
+        (20, 20),
+        "Maximumcharacterslimitreachedsoon",
+        fill=(137, 147, 164),
+        font=ImageFont.load_default(size=18),
+    )
+    small = np.asarray(im.resize((420, 36), Image.Resampling.LANCZOS))
+    regions = find_text_regions(small)
+    assert len(regions) == 1
+    assert regions[0].w > 12 * regions[0].h
+
+
+def test_progress_bar_outline_is_not_text() -> None:
+    im = Image.new("RGB", (400, 60), (255, 255, 255))
+    ImageDraw.Draw(im).rounded_rectangle((20, 20, 300, 30), radius=4, outline=(90, 90, 90))
+    small = np.asarray(im.resize((240, 36), Image.Resampling.LANCZOS))
+    assert find_text_regions(small) == []
+
+
+def test_blurred_line_is_cut_at_its_word_spaces() -> None:
+    """Two words merged by blur into one band are two findings: each text element of a line
+    (a sentence, then a link) must get its own."""
+    im = Image.new("RGB", (700, 60), (255, 255, 255))
+    ImageDraw.Draw(im).text(
+        (20, 20),
+        "Datarefreshesevery fifteenminutes",
+        fill=(137, 147, 164),
+        font=ImageFont.load_default(size=18),
+    )
+    small = np.asarray(im.resize((420, 36), Image.Resampling.LANCZOS))
+    regions = find_text_regions(small)
+    assert len(regions) == 2
+    assert regions[0].x + regions[0].w < regions[1].x
