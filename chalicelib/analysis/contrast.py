@@ -464,7 +464,7 @@ def measure_region(
     ring = np.concatenate([crop[0], crop[-1], crop[1:-1, 0], crop[1:-1, -1]])
     ring_mode, ring_count = _mode_and_count(ring)
     bg = ring_mode.astype(np.float64)
-    fill = ring_count >= 0.5 * ring.shape[0]
+    ring_flat = ring_count >= 0.5 * ring.shape[0]
     close = np.abs(ring - bg).max(axis=1) <= 3 * noise + 8
     if np.count_nonzero(close) < 0.5 * ring.shape[0]:
         return None  # no flat (or smoothly varying) surround: texture or photo, not text
@@ -477,6 +477,7 @@ def measure_region(
     if fill is not None:
         inner = _inside_badge(inner, bg, fill, noise)
         bg = fill
+        ring_flat = False  # the label's background is the badge's fill, not the ring
     diff = inner - bg.astype(np.int32) if noise == 0 else inner - bg
     dist2 = (diff * diff).sum(-1)  # squared distances: every threshold below is on squares
     dmax2 = float(dist2.max(initial=0))
@@ -545,7 +546,7 @@ def measure_region(
         exact_support=mode_count / max(ink_count, 1),
         stroke_font_px=stroke_font,
         restored=restored is not None,
-        ring_fill=(int(ring_mode[0]), int(ring_mode[1]), int(ring_mode[2])) if fill else None,
+        ring_fill=(int(ring_mode[0]), int(ring_mode[1]), int(ring_mode[2])) if ring_flat else None,
         crisp_fg=crisp_fg,
         crisp_support=crisp_count / max(ink_count, 1),
     )
