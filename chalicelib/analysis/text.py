@@ -77,6 +77,119 @@ def _is_outline(comp: npt.NDArray[np.bool_]) -> bool:
     return True
 
 
+def _is_round_ring(comp: npt.NDArray[np.bool_]) -> bool:
+    """A closed ring of any rounded shape (pill, circle, card with large radii).
+
+    The box inset of `_is_outline` cuts through the arcs of a pill; here a pixel is interior
+    when it lies further than the ring's thickness inside the shape's own extent along its row
+    and along its column. A ring keeps (nearly) nothing there and encloses an area at least as
+    large as itself; a word crosses its interior.
+    """
+    h, w = comp.shape
+    total = int(np.count_nonzero(comp))
+    inset = max(3, round(1.5 * total / (2 * (h + w))))
+    rows: npt.NDArray[np.bool_] = np.any(comp, axis=1)[:, None]
+    cols: npt.NDArray[np.bool_] = np.any(comp, axis=0)[None, :]
+    if rows.mean() < 0.8 or cols.mean() < 0.8:  # a ring spans its box (gaps at broken arcs)
+        return False
+    left = np.argmax(comp, 1)[:, None]
+    right = (w - 1 - np.argmax(comp[:, ::-1], 1))[:, None]
+    top = np.argmax(comp, 0)[None, :]
+    bottom = (h - 1 - np.argmax(comp[::-1], 0))[None, :]
+    x = np.arange(w)[None, :]
+    y = np.arange(h)[:, None]
+    inside = (x > left + inset) & (x < right - inset) & (y > top + inset) & (y < bottom - inset)
+    inside &= rows & cols
+    area = int(np.count_nonzero(inside))
+    return area >= total and int(np.count_nonzero(comp & inside)) <= 0.08 * total
+
+
+def _broken_outline_pieces(
+    edges: npt.NDArray[np.bool_],
+    comps: components.Components,
+    ok: npt.NDArray[np.bool_],
+    structure: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """Glyph-sized pieces of a box outline whose edge broke apart.
+
+    A faint border or fill (#e5e7eb on white) steps by less than the edge threshold where
+    anti-aliasing spreads it over two pixels, i.e. along rounded corners: the outline falls
+    apart into straight sides (removed as rules) and corner arcs the size of glyphs. Bridging
+    gaps of up to two pixels joins the pieces again. The pieces that form the joined shape's
+    outer contour (the first or last edge pixel of one of its rows or columns) are border
+    where that contour holds a removed side and is a ring, and the piece is a stretch of its
+    wall (inside the rest's box, or one simple stroke). Text inside the box, however close
+    to the border, is enclosed by it and never on the contour.
+    """
+    piece = np.zeros(comps.count, dtype=bool)
+    if not ok.any() or not structure.any():
+        return piece
+    grown = edges.copy()
+    grown[1:] |= edges[:-1]
+    grown[:-1] |= edges[1:]
+    bridged = components.label(components.dilate_rows(grown, 3))
+    # Each component lies in one bridged component: read it at the first pixel of its first run.
+    first = np.unique(comps.run_labels, return_index=True)[1]
+    of = bridged.labels[comps.runs.row[first], comps.runs.start[first]].astype(np.int64) - 1
+    for b in np.intersect1d(of[ok], of[structure]).tolist():
+        y0, y1, x0, x1 = (int(v) for v in bridged.boxes[b])
+        if y1 - y0 < 10 or x1 - x0 < 10:
+            continue
+        own = comps.labels[y0:y1, x0:x1] * (bridged.labels[y0:y1, x0:x1] == b + 1)
+        contour = np.unique(np.concatenate([_extremes(own), _extremes(own.T)]))
+        contour = contour[contour > 0] - 1
+        pieces = contour[ok[contour]]
+        if pieces.size == 0 or not structure[contour].any():
+            continue
+        ring = np.isin(own, contour + 1)
+        if not (_is_outline(ring) or _is_round_ring(ring)):
+            continue
+        boxes = comps.boxes[contour]
+        for k in np.flatnonzero(ok[contour]).tolist():
+            y0_, y1_, x0_, x1_ = (int(v) for v in boxes[k])
+            shape = comps.labels[y0_:y1_, x0_:x1_] == contour[k] + 1
+            piece[contour[k]] = _within(boxes[k], np.delete(boxes, k, axis=0)) or _is_stroke(shape)
+    return piece
+
+
+def _within(box: npt.NDArray[np.int64], rest: npt.NDArray[np.int64]) -> bool:
+    """Whether a box (y0, y1, x0, x1) lies in the box of the rest, give or take the bridged gap.
+
+    A stretch of a ring's wall does; a word set against the box (a label over an input,
+    within the bridged gap) sticks out of it.
+    """
+    lo = rest[:, [0, 2]].min(0) <= box[[0, 2]] + 2
+    hi = rest[:, [1, 3]].max(0) >= box[[1, 3]] - 2
+    return bool(lo.all() and hi.all())
+
+
+def _is_stroke(comp: npt.NDArray[np.bool_]) -> bool:
+    """One simple stroke (a stretch of arc or side): its rows and columns each cross it once.
+
+    A word set against a box (a label over an input, within the bridged gap) crosses its
+    rows several times, letter by letter.
+    """
+    return bool(
+        np.mean(_runs_per_line(comp) <= 1) >= 0.8 and np.mean(_runs_per_line(comp.T) <= 1) >= 0.8
+    )
+
+
+def _runs_per_line(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    """How many runs of set pixels each row holds."""
+    starts = np.count_nonzero(mask[:, 1:] & ~mask[:, :-1], 1) + mask[:, 0]
+    return np.asarray(starts, dtype=np.int64)
+
+
+def _extremes(labels: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+    """The labels at the first and last set pixel of every row."""
+    set_ = labels > 0
+    rows = np.flatnonzero(set_.any(1))
+    w = labels.shape[1]
+    left = np.argmax(set_[rows], 1)
+    right = w - 1 - np.argmax(set_[rows, ::-1], 1)
+    return np.concatenate([labels[rows, left], labels[rows, right]])
+
+
 # Above this size, words are first searched for at half resolution: large screenshots are
 # mostly high-DPR captures whose glyphs stay well above the detection limit when halved.
 HALF_RES_MIN_PIXELS = 2_500_000
@@ -138,13 +251,17 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     ws = box[:, 3] - box[:, 2]
     max_glyph = max(24, min(int(0.25 * height), 320))
     ok = (hs >= 3) & (ws + hs >= 5) & (hs <= max_glyph)
-    ok &= ~((ws > 6 * hs) & (hs <= 4))  # horizontal rules and borders
-    ok &= ~((ws <= 4) & (hs > 40))  # vertical rules
-    ok &= ~((ws > 12 * hs) & (hs > 6))  # long bands: photo edges, progress bars
+    structure = (ws > 6 * hs) & (hs <= 4)  # horizontal rules and borders
+    structure |= (ws <= 4) & (hs > 40)  # vertical rules
+    structure |= (ws > 12 * hs) & (hs > 6)  # long bands: photo edges, progress bars
+    ok &= ~structure
     for i in np.flatnonzero(ok & (hs >= 10) & (ws >= 10)):
         y0, y1, x0, x1 = (int(v) for v in box[i])
         if _is_outline(labels[y0:y1, x0:x1] == i + 1):
             ok[i] = False
+            structure[i] = True
+    structure |= hs > max_glyph
+    ok &= ~_broken_outline_pieces(edges, comps, ok, structure)
     if not ok.any():
         return []
     keep = np.concatenate(([False], ok))

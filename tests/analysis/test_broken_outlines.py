@@ -1,0 +1,48 @@
+"""Faint rounded boxes whose outline breaks apart at the corners are not text."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from chalicelib.analysis.text import TextRegion, find_text_regions
+
+_INK = (17, 24, 39)
+
+
+def _boxes(border: tuple[int, int, int]) -> Image.Image:
+    """Three rounded boxes with a 1-px border, anti-aliased as a browser draws them, each
+    with a word inside, and an input with its label set 2 px above it."""
+    s = 4
+    im = Image.new("RGB", (400 * s, 300 * s), "white")
+    d = ImageDraw.Draw(im)
+    for x0, y0, x1, y1, r in (
+        (40, 40, 200, 80, 10),
+        (220, 40, 360, 72, 16),
+        (40, 140, 260, 180, 20),
+        (40, 240, 260, 270, 6),
+    ):
+        d.rounded_rectangle((x0 * s, y0 * s, x1 * s, y1 * s), radius=r * s, outline=border, width=s)
+    im = im.resize((400, 300), Image.Resampling.BOX)
+    d = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=14)
+    d.text((60, 52), "Continue", fill=_INK, font=font)
+    d.text((240, 48), "Filter", fill=_INK, font=font)
+    d.text((60, 152), "Sign in with SSO", fill=_INK, font=font)
+    d.text((44, 222), "Email", fill=_INK, font=font)
+    return im
+
+
+def _inside(r: TextRegion, x0: int, y0: int, x1: int, y1: int) -> bool:
+    return x0 <= r.x and r.x + r.w <= x1 and y0 <= r.y and r.y + r.h <= y1
+
+
+def test_corner_arcs_of_a_faint_border_are_not_words() -> None:
+    # #e5e7eb on white steps by less than the edge threshold along the anti-aliased arcs:
+    # the outline falls apart into sides (rules) and corner pieces the size of glyphs.
+    regions = find_text_regions(np.asarray(_boxes((229, 231, 235))))
+    words = [(55, 45, 140, 75), (235, 43, 300, 70), (55, 145, 200, 175), (40, 218, 100, 239)]
+    stray = [r for r in regions if r.y < 200 and not any(_inside(r, *w) for w in words)]
+    assert stray == []
+    for w in words:  # the words, the one inside each box and the label over it, stay
+        assert any(_inside(r, *w) for r in regions)
