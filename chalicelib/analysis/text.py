@@ -117,12 +117,15 @@ def _broken_outline_pieces(
     apart into straight sides (removed as rules) and corner arcs the size of glyphs. Bridging
     gaps of up to two pixels joins the pieces again. The pieces that form the joined shape's
     outer contour (the first or last edge pixel of one of its rows or columns) are border
-    where that contour holds a removed side and is a ring, and the piece is a stretch of its
-    wall (inside the rest's box, or one simple stroke). Text inside the box, however close
-    to the border, is enclosed by it and never on the contour.
+    where that contour holds a side and is a ring, and the piece is a stretch of its wall (a
+    side, mostly inside the rest's box, or one simple stroke). Text inside the box, however
+    close to the border, is enclosed by it and never on the contour.
     """
     piece = np.zeros(comps.count, dtype=bool)
-    if not ok.any() or not structure.any():
+    hs = comps.boxes[:, 1] - comps.boxes[:, 0]
+    ws = comps.boxes[:, 3] - comps.boxes[:, 2]
+    flat = ((ws > 4 * hs) & (ws >= 16)) | ((hs > 4 * ws) & (hs >= 16))
+    if not ok.any() or not (structure | flat).any():
         return piece
     grown = edges.copy()
     grown[1:] |= edges[:-1]
@@ -131,7 +134,7 @@ def _broken_outline_pieces(
     # Each component lies in one bridged component: read it at the first pixel of its first run.
     first = np.unique(comps.run_labels, return_index=True)[1]
     of = bridged.labels[comps.runs.row[first], comps.runs.start[first]].astype(np.int64) - 1
-    for b in np.intersect1d(of[ok], of[structure]).tolist():
+    for b in np.intersect1d(of[ok], of[structure | flat]).tolist():
         y0, y1, x0, x1 = (int(v) for v in bridged.boxes[b])
         if y1 - y0 < 10 or x1 - x0 < 10:
             continue
@@ -139,7 +142,11 @@ def _broken_outline_pieces(
         contour = np.unique(np.concatenate([_extremes(own), _extremes(own.T)]))
         contour = contour[contour > 0] - 1
         pieces = contour[ok[contour]]
-        if pieces.size == 0 or not structure[contour].any():
+        # A side: a removed rule, or (lossy files widen a 1-px border to a 6-px edge) a flat
+        # piece spanning half the shape.
+        spans = (ws[contour] >= 0.5 * (x1 - x0)) | (hs[contour] >= 0.5 * (y1 - y0))
+        side = structure[contour] | (flat[contour] & spans)
+        if pieces.size == 0 or contour.size < 2 or not side.any():
             continue
         ring = np.isin(own, contour + 1)
         if not (_is_outline(ring) or _is_round_ring(ring)):
@@ -148,19 +155,23 @@ def _broken_outline_pieces(
         for k in np.flatnonzero(ok[contour]).tolist():
             y0_, y1_, x0_, x1_ = (int(v) for v in boxes[k])
             shape = comps.labels[y0_:y1_, x0_:x1_] == contour[k] + 1
-            piece[contour[k]] = _within(boxes[k], np.delete(boxes, k, axis=0)) or _is_stroke(shape)
+            piece[contour[k]] = (
+                bool(side[k]) or _within(boxes[k], np.delete(boxes, k, axis=0)) or _is_stroke(shape)
+            )
     return piece
 
 
 def _within(box: npt.NDArray[np.int64], rest: npt.NDArray[np.int64]) -> bool:
-    """Whether a box (y0, y1, x0, x1) lies in the box of the rest, give or take the bridged gap.
+    """Whether at least half of a box (y0, y1, x0, x1) lies in the box of the rest, give or
+    take the bridged gap.
 
-    A stretch of a ring's wall does; a word set against the box (a label over an input,
-    within the bridged gap) sticks out of it.
+    A stretch of a ring's wall does (an end arc sticks out by a few pixels); a word set
+    against the box (a label over an input, within the bridged gap) lies outside it.
     """
-    lo = rest[:, [0, 2]].min(0) <= box[[0, 2]] + 2
-    hi = rest[:, [1, 3]].max(0) >= box[[1, 3]] - 2
-    return bool(lo.all() and hi.all())
+    lo = np.maximum(box[[0, 2]], rest[:, [0, 2]].min(0) - 2)
+    hi = np.minimum(box[[1, 3]], rest[:, [1, 3]].max(0) + 2)
+    overlap = np.prod(np.maximum(hi - lo, 0))
+    return bool(2 * overlap >= np.prod(box[[1, 3]] - box[[0, 2]]))
 
 
 def _is_stroke(comp: npt.NDArray[np.bool_]) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from chalicelib.analysis import analyze_bytes
 from chalicelib.analysis.text import TextRegion, find_text_regions
 
 _INK = (17, 24, 39)
@@ -46,3 +49,25 @@ def test_corner_arcs_of_a_faint_border_are_not_words() -> None:
     assert stray == []
     for w in words:  # the words, the one inside each box and the label over it, stay
         assert any(_inside(r, *w) for r in regions)
+
+
+def test_outlined_chips_in_a_jpeg_are_not_words() -> None:
+    # JPEG widens a 1-px #d1d1d1 border to a 6-px edge, too thick for a rule: the chips' flat
+    # sides stand for the removed sides, and an end arc may stick out of them by a few pixels.
+    s = 4
+    chips = [(20, 40, 100, 72), (112, 40, 200, 72), (212, 40, 300, 72), (312, 40, 400, 72)]
+    im = Image.new("RGB", (420 * s, 120 * s), "white")
+    d = ImageDraw.Draw(im)
+    for x0, y0, x1, y1 in chips:
+        box = (x0 * s, y0 * s, x1 * s, y1 * s)
+        d.rounded_rectangle(box, radius=16 * s, outline=(209, 209, 209), width=s)
+    im = im.resize((420, 120), Image.Resampling.BOX)
+    d = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=14)
+    for (x0, y0, _, _), word in zip(chips, ["Road", "Trail", "Racing", "Kids"], strict=True):
+        d.text((x0 + 20, y0 + 8), word, fill=(51, 51, 51), font=font)
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=85)
+    findings = analyze_bytes(buf.getvalue()).contrast.findings
+    assert len(findings) == 4
+    assert all(f.ratio > 12 for f in findings)
