@@ -161,6 +161,52 @@ def _broken_outline_pieces(
     return piece
 
 
+def _lone_corners(comps: components.Components, ok: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Four small pieces, mirror images of each other, at the corners of one rectangle.
+
+    Where a box's border is fainter than the edge threshold along its straight sides (a
+    downscaled #22272e card on #0d1117), only its corner arcs show. Glyphs are not set as
+    mirror images of each other in both directions; shapes that are their own mirror image
+    (dashes, bars, dots) are left alone.
+    """
+    corner = np.zeros(comps.count, dtype=bool)
+    b = comps.boxes
+    hs, ws = b[:, 1] - b[:, 0], b[:, 3] - b[:, 2]
+    idx = np.flatnonzero(ok & (hs >= 3) & (ws >= 3) & (hs <= 12) & (ws <= 12))
+    if idx.size < 4:
+        return corner
+    # A corner has a partner of its size on its row and one on its column.
+    for side in (0, 2):
+        key = np.stack((b[idx, side], ws[idx], hs[idx]), 1)
+        _, inv, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+        idx = idx[counts[inv.ravel()] >= 2]
+        if idx.size < 4:
+            return corner
+    masks: dict[tuple[int, int, int, int], tuple[int, npt.NDArray[np.bool_]]] = {}
+    rows: dict[tuple[int, int, int], list[int]] = {}
+    cols: dict[tuple[int, int, int], list[int]] = {}
+    for i in idx.tolist():
+        y0, y1, x0, x1 = (int(v) for v in b[i])
+        masks[(y0, x0, x1 - x0, y1 - y0)] = (i, comps.labels[y0:y1, x0:x1] == i + 1)
+        rows.setdefault((y0, x1 - x0, y1 - y0), []).append(x0)
+        cols.setdefault((x0, x1 - x0, y1 - y0), []).append(y0)
+    for (y0, x0, w, h), (i, m) in masks.items():
+        if np.array_equal(m, m[:, ::-1]) or np.array_equal(m, m[::-1]):
+            continue
+        for tx0 in rows[(y0, w, h)]:
+            j, tm = masks[(y0, tx0, w, h)]
+            if tx0 < x0 + 2 * w or not np.array_equal(tm, m[:, ::-1]):
+                continue
+            for by0 in cols[(x0, w, h)]:
+                k, bm = masks[(by0, x0, w, h)]
+                if by0 < y0 + 2 * h or not np.array_equal(bm, m[::-1]):
+                    continue
+                last = masks.get((by0, tx0, w, h))
+                if last is not None and np.array_equal(last[1], m[::-1, ::-1]):
+                    corner[[i, j, k, last[0]]] = True
+    return corner
+
+
 def _within(box: npt.NDArray[np.int64], rest: npt.NDArray[np.int64]) -> bool:
     """Whether at least half of a box (y0, y1, x0, x1) lies in the box of the rest, give or
     take the bridged gap.
@@ -273,6 +319,7 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
             structure[i] = True
     structure |= hs > max_glyph
     ok &= ~_broken_outline_pieces(edges, comps, ok, structure)
+    ok &= ~_lone_corners(comps, ok)
     if not ok.any():
         return []
     keep = np.concatenate(([False], ok))

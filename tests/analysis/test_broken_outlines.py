@@ -71,3 +71,22 @@ def test_outlined_chips_in_a_jpeg_are_not_words() -> None:
     findings = analyze_bytes(buf.getvalue()).contrast.findings
     assert len(findings) == 4
     assert all(f.ratio > 12 for f in findings)
+
+
+def test_four_mirrored_corners_are_not_words() -> None:
+    # A downscaled dark card (#22272e on #0d1117) whose straight sides fade below the edge
+    # threshold: only its four corner arcs show, mirror images of each other.
+    s, r = 4, 8
+    tile = Image.new("RGB", (2 * r * s, 2 * r * s), (13, 17, 23))
+    ImageDraw.Draw(tile).arc((0, 0, 2 * r * s, 2 * r * s), 180, 270, fill=(90, 96, 106), width=s)
+    corner = tile.resize((2 * r, 2 * r), Image.Resampling.BOX).crop((0, 0, r, r))
+    im = Image.new("RGB", (300, 120), (13, 17, 23))
+    flips = (Image.Transpose.FLIP_LEFT_RIGHT, Image.Transpose.FLIP_TOP_BOTTOM)
+    im.paste(corner, (20, 20))
+    im.paste(corner.transpose(flips[0]), (272, 20))
+    im.paste(corner.transpose(flips[1]), (20, 92))
+    im.paste(corner.transpose(flips[0]).transpose(flips[1]), (272, 92))
+    d = ImageDraw.Draw(im)
+    d.text((40, 50), "( ) ( )", fill=(230, 237, 243), font=ImageFont.load_default(size=14))
+    regions = find_text_regions(np.asarray(im))
+    assert regions and all(_inside(r, 35, 45, 120, 70) for r in regions)
