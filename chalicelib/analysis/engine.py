@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from . import contrast as contrast_step
@@ -37,6 +38,9 @@ ENGINE_VERSION = "0.2.0"
 # in strips, so this only guards against limits raised far beyond the default.
 WORK_MAX_PIXELS = 64_000_000
 _TEXT_MIN_FRACTION = 0.002
+# CIEDE2000 between inks that are one design colour measured twice (neighbouring 8-bit codes
+# of a grey differ by 0.3-0.8; 2.0 also merged distinct measures and added more wrong inks).
+_INK_SAME_DE = 1.2
 _MAX_PALETTE = 16
 _PAIR_COLOURS = 12
 
@@ -50,21 +54,44 @@ def _working_pixels(rgb: RGBArray) -> tuple[RGBArray, int]:
     return np.ascontiguousarray(np.asarray(reduced)), factor
 
 
+def _group_inks(
+    findings: list[contrast_step.Finding],
+) -> list[tuple[tuple[int, int, int], int, int]]:
+    """(colour, ink pixels, regions) per ink. Lossy and resampled files give one design ink
+    a spread of measured values a unit or two apart, each too rare alone; measures within a
+    just-noticeable difference of a heavier one are that ink."""
+    ink: dict[tuple[int, int, int], list[int]] = {}
+    for f in findings:
+        acc = ink.setdefault(f.fg, [0, 0])
+        acc[0] += f.ink_pixels
+        acc[1] += 1
+    groups: list[tuple[tuple[int, int, int], int, int]] = []
+    glabs: list[npt.NDArray[np.float64]] = []
+    for fg, (n_ink, n_regions) in sorted(ink.items(), key=lambda kv: -kv[1][0]):
+        flab = srgb_to_cielab(np.array(fg, dtype=np.float64))
+        if glabs:
+            de = delta_e_2000(np.array(glabs), flab)
+            j = int(np.argmin(de))
+            if de[j] < _INK_SAME_DE:
+                rep, n0, r0 = groups[j]
+                groups[j] = (rep, n0 + n_ink, r0 + n_regions)
+                continue
+        groups.append((fg, n_ink, n_regions))
+        glabs.append(flab)
+    return groups
+
+
 def _merge_text_colours(
     palette: Palette, findings: list[contrast_step.Finding], total_px: int
 ) -> list[tuple[PaletteColour, bool]]:
     """Palette colours plus text colours recovered from glyphs (thin strokes are rarely flat
     enough for the palette search). Returns (colour, used_as_text)."""
     colours = [(c, False) for c in palette.colours]
-    ink: dict[tuple[int, int, int], list[int]] = {}
-    for f in findings:
-        acc = ink.setdefault(f.fg, [0, 0])
-        acc[0] += f.ink_pixels
-        acc[1] += 1
-    if not ink:
+    groups = _group_inks(findings)
+    if not groups:
         return colours
     labs = srgb_to_cielab(np.array([c.rgb for c, _ in colours], dtype=np.float64).reshape(-1, 3))
-    for fg, (n_ink, n_regions) in sorted(ink.items(), key=lambda kv: -kv[1][0]):
+    for fg, n_ink, n_regions in groups:
         frac = n_ink / total_px
         flab = srgb_to_cielab(np.array(fg, dtype=np.float64))
         if labs.shape[0]:

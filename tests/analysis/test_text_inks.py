@@ -1,0 +1,42 @@
+"""Text colours recovered from glyphs join the palette."""
+
+from chalicelib.analysis.contrast import Finding
+from chalicelib.analysis.engine import _merge_text_colours
+from chalicelib.analysis.palette import Palette, PaletteColour
+
+
+def _finding(fg: tuple[int, int, int], ink: int) -> Finding:
+    return Finding(
+        bbox=(0, 0, 10, 10),
+        fg=fg,
+        bg=(255, 255, 255),
+        ratio=10.0,
+        large_text=False,
+        aa=True,
+        aaa=True,
+        borderline=False,
+        font_size_css_px=14.0,
+        bold=False,
+        suggested_fg=None,
+        ink_pixels=ink,
+    )
+
+
+def test_one_ink_measured_a_unit_apart_is_one_text_colour() -> None:
+    """A lossy file gives body text #212121 as #202020, #212121 and #222222 in different
+    lines: each too rare alone, together a design colour."""
+    palette = Palette(colours=[PaletteColour((255, 255, 255), 0.9, 1.0)], kind="flat", noise=1.0)
+    findings = [_finding((32 + i % 3, 32 + i % 3, 32 + i % 3), 70) for i in range(6)]
+    colours = _merge_text_colours(palette, findings, 100_000)
+    assert len(colours) == 2
+    ink, as_text = colours[1]
+    assert as_text and abs(ink.rgb[0] - 33) <= 1
+    assert ink.fraction == 420 / 100_000
+
+
+def test_distinct_inks_stay_apart() -> None:
+    palette = Palette(colours=[PaletteColour((255, 255, 255), 0.9, 1.0)], kind="flat", noise=1.0)
+    findings = [_finding((33, 33, 33), 150) for _ in range(2)]
+    findings += [_finding((102, 102, 102), 150) for _ in range(2)]
+    colours = _merge_text_colours(palette, findings, 100_000)
+    assert [c.rgb for c, _ in colours[1:]] == [(33, 33, 33), (102, 102, 102)]
