@@ -745,6 +745,9 @@ _REACH_SPREAD = (0.65, 1.15)
 # Codes a channel of a word's estimate may differ from its background by rounding and
 # resampling alone.
 _STILL_CODES = 3.0
+# How near (codes per channel) the ray's exit from the sRGB cube must pass its black or white
+# corner for that extreme to count as a possible ink.
+_CORNER_CODES = 16.0
 
 
 def thin_ratio_range(
@@ -766,6 +769,13 @@ def thin_ratio_range(
     for reach in _REACH_SPREAD:
         ink = ColourSnapper._round(b + u * min(1.0 / reach, room))
         ratios.append(ratio_of(ink, bg))
+    if room < 1.0 / _REACH_SPREAD[0]:
+        # The ray leaves the cube near its corner: pure black or white is as plausible an
+        # ink as the face point, whose ratio falls a little short of the corner's.
+        face = b + u * room
+        corner = np.full(3, 255.0 if float(face.mean()) > 127.5 else 0.0)
+        if float(np.abs(face - corner).max()) <= _CORNER_CODES:
+            ratios.append(ratio_of(ColourSnapper._round(corner), bg))
     return (min(ratios), max(ratios))
 
 
