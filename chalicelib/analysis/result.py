@@ -66,9 +66,9 @@ class ContrastFinding(_Model):
     ratio_range: tuple[float, float] | None = Field(
         default=None,
         description="Where the text colour cannot be read exactly from the pixels (strokes "
-        "thinner than a downscaled screenshot's resampling), the lowest and highest ratio the "
-        "pixels allow; `ratio` is the engine's best estimate within it. Null when the colour "
-        "was read from the pixels.",
+        "thinner than a downscaled screenshot's resampling; JPEG or WebP colour error), the "
+        "lowest and highest ratio the pixels allow; `ratio` is the engine's best estimate "
+        "within it. Null when the colour was read from the pixels.",
     )
     aa_uncertain: bool = Field(
         default=False,

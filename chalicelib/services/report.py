@@ -296,13 +296,14 @@ def _main_image(inputs: ReportInputs) -> tuple[str, str]:
 
 def _range_note(span: list[float] | None) -> str:
     """What a finding's ratio may really be when the image's pixels cannot show its text colour
-    exactly (thin strokes of a resized screenshot): the reader should not take it as exact."""
+    exactly (thin strokes of a resized screenshot, JPEG or WebP colour error): the reader
+    should not take it as exact."""
     if not span:
         return ""
     low, high = (float(v) for v in span)
     return (
-        f" <span class='small'>(between {low:.2f} and {high:.2f}: thin text in a resized image "
-        "does not show its exact colour)</span>"
+        f" <span class='small'>(between {low:.2f} and {high:.2f}: thin text in a resized image, "
+        "or text in a compressed one, does not show its exact colour)</span>"
     )
 
 

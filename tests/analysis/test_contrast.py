@@ -417,3 +417,22 @@ def test_label_of_a_tight_pill_is_read_on_the_pill(
         assert f.background == "#{:02x}{:02x}{:02x}".format(*fill)
         assert f.foreground == "#{:02x}{:02x}{:02x}".format(*ink)
         assert left - 2 <= f.bbox[0] and f.bbox[0] + f.bbox[2] <= right + 2  # the label's box
+
+
+def test_lossy_verdicts_at_the_threshold_are_flagged_uncertain(
+    encode: Callable[..., bytes],
+) -> None:
+    """White on #0d6efd is 4.50:1, exactly AA: a codec moves a background by a code and an
+    ink by a few, so a JPEG finding reports the ratios its colours allow within that error,
+    and the verdict, whichever way it falls, is flagged as one the pixels cannot settle."""
+    im = _buttons_under_an_alert((255, 255, 255), (255, 243, 205))
+    findings = analyze_bytes(encode(im, "JPEG", quality=85)).contrast.findings
+    labels = [f for f in findings if f.bbox[1] > 150]
+    assert len(labels) >= 4
+    for f in labels:
+        assert f.ratio_range is not None
+        assert f.ratio_range[0] <= 4.50 <= f.ratio_range[1]
+        assert f.aa_uncertain
+    # Far from the threshold, the verdict stands: the dark alert text is not flagged.
+    alert = [f for f in findings if f.bbox[1] < 120]
+    assert alert and not any(f.aa_uncertain for f in alert)

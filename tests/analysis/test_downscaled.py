@@ -203,3 +203,18 @@ def test_the_range_of_white_text_on_a_saturated_fill_reaches_white(
         f.ratio_range[0] - 0.05 <= truth <= f.ratio_range[1] + 0.05 for f in ranged if f.ratio_range
     ]
     assert sum(held) >= 0.9 * len(held)
+
+
+def test_thin_white_words_whose_ray_leaves_the_cube_near_white_may_be_white() -> None:
+    """White labels on #0d6efd (4.50:1) downscaled: their extreme (#d5e7ff) extrapolated
+    along the blend ray leaves the sRGB cube at #fdfffd, a little short of white's ratio, so
+    the range must include pure white, and the AA verdict is left open."""
+    from chalicelib.analysis.contrast import ratio_of, thin_ratio_range
+
+    bg = (13, 110, 253)
+    low, high = thin_ratio_range((213.0, 231.0, 255.0), bg, 3.58)
+    assert low < 4.5 <= high
+    assert high == pytest.approx(ratio_of((255, 255, 255), bg))
+    # A grey word far inside the cube keeps its range: no corner is near its ray's exit.
+    low, high = thin_ratio_range((150.0, 150.0, 150.0), (255, 255, 255), 3.0)
+    assert high < ratio_of((0, 0, 0), (255, 255, 255))
