@@ -121,6 +121,51 @@ def _strokes_cross(box: RGBArray, thr: int) -> bool:
     return bool(np.count_nonzero(changes) >= 0.25 * max(changes.size, 1))
 
 
+def _side_cuts(comps: components.Components) -> list[tuple[int, int, int, int]]:
+    """Rows (y, x0, x1, label) where a line of text hangs off a box's side: cut them.
+
+    A helper or error line set a few pixels under an input (over it, for a label) touches the
+    input's border once edges widen it (downscales, JPEG): the line and the ring become one
+    component, too large for a glyph, and the line is lost with the outline. A box side is a
+    thin band of full rows (measured: at most 4 rows of >= 90 % of the width) with the hollow
+    of the box on one side (rows holding only its walls); glyphs beyond the band's other side
+    belong to a line of their own. A blurred line of text alone fills its middle rows too, but
+    its ascenders and descenders above and below are not a hollow of bare walls.
+    """
+    cuts: list[tuple[int, int, int, int]] = []
+    hs = comps.boxes[:, 1] - comps.boxes[:, 0]
+    ws = comps.boxes[:, 3] - comps.boxes[:, 2]
+    longest = np.zeros(comps.count, dtype=np.int64)
+    np.maximum.at(longest, comps.run_labels - 1, comps.runs.end - comps.runs.start)
+    # A box side is one long run; most large components (photos, merged words) have none.
+    for i in np.flatnonzero((hs >= 14) & (ws >= 16) & (longest >= 0.8 * ws)).tolist():
+        y0, y1, x0, x1 = (int(v) for v in comps.boxes[i])
+        counts = np.count_nonzero(comps.labels[y0:y1, x0:x1] == i + 1, axis=1)
+        full = np.flatnonzero(counts >= 0.9 * (x1 - x0))
+        if full.size == 0:
+            continue
+        bare = counts <= 0.15 * (x1 - x0)
+        # Bottom side then top side: walk from the box's outermost full row inwards.
+        for edge, step in ((int(full[-1]), -1), (int(full[0]), 1)):
+            band = np.isin(np.arange(edge, edge + 5 * step, step), full)
+            thick = int(np.argmin(band)) if not band.all() else 5
+            hollow = np.arange(edge + thick * step, edge + (thick + 4) * step, step)
+            if (
+                thick > 4
+                or hollow.min() < 0
+                or hollow.max() >= counts.size
+                or not bare[hollow].all()
+            ):
+                continue
+            if not 0 <= edge - step < counts.size:
+                continue
+            beyond = counts[edge - step :: -step]
+            hanging = int(np.argmin(beyond > 0)) if not (beyond > 0).all() else beyond.size
+            if hanging >= 3:
+                cuts.append((y0 + edge, x0, x1, i + 1))
+    return cuts
+
+
 def _is_round_ring(comp: npt.NDArray[np.bool_]) -> bool:
     """A closed ring of any rounded shape (pill, circle, card with large radii).
 
@@ -347,6 +392,11 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     comps = components.label(edges)
     if comps.count == 0:
         return []
+    cuts = _side_cuts(comps)
+    if cuts:
+        for y, x0, x1, lab in cuts:
+            edges[y, x0:x1] &= comps.labels[y, x0:x1] != lab
+        comps = components.label(edges)
     labels, box = comps.labels, comps.boxes
     hs = box[:, 1] - box[:, 0]
     ws = box[:, 3] - box[:, 2]
