@@ -438,12 +438,9 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     # words (labels, cells, nav links) and a finding must fall inside the element it reports.
     # Edges are two pixels wider than ink, so a word space of small text is a 1-2 px edge gap.
     size = max(2, round(0.12 * med_h))
-    words = components.label(components.dilate_rows(glyph, size))
     # Exact ink boxes of each word: the boxes of its glyph runs, not of the dilated mask.
     ink = components.runs_of(glyph)
-    ink_boxes = components.boxes_of(
-        ink, words.labels[ink.row, ink.start].astype(np.int64), words.count
-    )
+    ink_boxes = components.boxes_of(ink, *_join_words(rgb, glyph, labels, comps.count, size, ink))
     regions: list[TextRegion] = []
     for y0, y1, x0, x1 in ink_boxes.tolist():
         h = y1 - y0
@@ -457,3 +454,44 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
         regions.append(TextRegion(int(x0), int(y0), int(w), int(h)))
     regions.sort(key=lambda r: (r.y, r.x))
     return regions
+
+
+# A glyph whose most saturated edge pixel has this chroma (max - min channel) is set in a
+# colour (or on a coloured fill, which its neighbours then share). Not fitted: it lies between
+# the few tens that JPEG colour bleed gives grey ink and the 170-230 of UI reds, greens,
+# oranges and blues (#ff4d4f, #52c41a, #faad14, #1677ff), which blur halves at most.
+_COLOURED_CHROMA = 80
+
+
+def _join_words(
+    rgb: RGBArray,
+    glyph: npt.NDArray[np.bool_],
+    labels: npt.NDArray[np.int32],
+    count: int,
+    size: int,
+    ink: components.Runs,
+) -> tuple[npt.NDArray[np.int64], int]:
+    """The word of each glyph run: glyphs joined across gaps of up to `size` pixels.
+
+    Coloured and neutral glyphs are joined separately: a red required-field asterisk before
+    a grey label, a grey struck-through price after a red one, are different text elements
+    set close together, and one region over both reports only the stronger ink.
+    """
+    at = labels[ink.row, ink.start]
+    ys, xs = np.nonzero(glyph)
+    px = rgb[ys, xs]
+    top = np.zeros(count + 1, dtype=np.uint8)
+    np.maximum.at(top, labels[ys, xs], px.max(axis=-1) - px.min(axis=-1))
+    coloured = top >= _COLOURED_CHROMA
+    if not coloured[at].any() or coloured[at].all():
+        words = components.label(components.dilate_rows(glyph, size))
+        return words.labels[ink.row, ink.start].astype(np.int64), words.count
+    part = coloured[labels] & glyph
+    first = components.label(components.dilate_rows(part, size))
+    second = components.label(components.dilate_rows(glyph & ~part, size))
+    ids = np.where(
+        coloured[at],
+        first.labels[ink.row, ink.start].astype(np.int64),
+        second.labels[ink.row, ink.start].astype(np.int64) + first.count,
+    )
+    return ids, first.count + second.count
