@@ -121,6 +121,51 @@ def _strokes_cross(box: RGBArray, thr: int) -> bool:
     return bool(np.count_nonzero(changes) >= 0.25 * max(changes.size, 1))
 
 
+def _side_cuts(comps: components.Components) -> list[tuple[int, int, int, int]]:
+    """Rows (y, x0, x1, label) where a line of text hangs off a box's side: cut them.
+
+    A helper or error line set a few pixels under an input (over it, for a label) touches the
+    input's border once edges widen it (downscales, JPEG): the line and the ring become one
+    component, too large for a glyph, and the line is lost with the outline. A box side is a
+    thin band of full rows (measured: at most 4 rows of >= 90 % of the width) with the hollow
+    of the box on one side (rows holding only its walls); glyphs beyond the band's other side
+    belong to a line of their own. A blurred line of text alone fills its middle rows too, but
+    its ascenders and descenders above and below are not a hollow of bare walls.
+    """
+    cuts: list[tuple[int, int, int, int]] = []
+    hs = comps.boxes[:, 1] - comps.boxes[:, 0]
+    ws = comps.boxes[:, 3] - comps.boxes[:, 2]
+    longest = np.zeros(comps.count, dtype=np.int64)
+    np.maximum.at(longest, comps.run_labels - 1, comps.runs.end - comps.runs.start)
+    # A box side is one long run; most large components (photos, merged words) have none.
+    for i in np.flatnonzero((hs >= 14) & (ws >= 16) & (longest >= 0.8 * ws)).tolist():
+        y0, y1, x0, x1 = (int(v) for v in comps.boxes[i])
+        counts = np.count_nonzero(comps.labels[y0:y1, x0:x1] == i + 1, axis=1)
+        full = np.flatnonzero(counts >= 0.9 * (x1 - x0))
+        if full.size == 0:
+            continue
+        bare = counts <= 0.15 * (x1 - x0)
+        # Bottom side then top side: walk from the box's outermost full row inwards.
+        for edge, step in ((int(full[-1]), -1), (int(full[0]), 1)):
+            band = np.isin(np.arange(edge, edge + 5 * step, step), full)
+            thick = int(np.argmin(band)) if not band.all() else 5
+            hollow = np.arange(edge + thick * step, edge + (thick + 4) * step, step)
+            if (
+                thick > 4
+                or hollow.min() < 0
+                or hollow.max() >= counts.size
+                or not bare[hollow].all()
+            ):
+                continue
+            if not 0 <= edge - step < counts.size:
+                continue
+            beyond = counts[edge - step :: -step]
+            hanging = int(np.argmin(beyond > 0)) if not (beyond > 0).all() else beyond.size
+            if hanging >= 3:
+                cuts.append((y0 + edge, x0, x1, i + 1))
+    return cuts
+
+
 def _is_round_ring(comp: npt.NDArray[np.bool_]) -> bool:
     """A closed ring of any rounded shape (pill, circle, card with large radii).
 
@@ -347,6 +392,11 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     comps = components.label(edges)
     if comps.count == 0:
         return []
+    cuts = _side_cuts(comps)
+    if cuts:
+        for y, x0, x1, lab in cuts:
+            edges[y, x0:x1] &= comps.labels[y, x0:x1] != lab
+        comps = components.label(edges)
     labels, box = comps.labels, comps.boxes
     hs = box[:, 1] - box[:, 0]
     ws = box[:, 3] - box[:, 2]
@@ -388,12 +438,9 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     # words (labels, cells, nav links) and a finding must fall inside the element it reports.
     # Edges are two pixels wider than ink, so a word space of small text is a 1-2 px edge gap.
     size = max(2, round(0.12 * med_h))
-    words = components.label(components.dilate_rows(glyph, size))
     # Exact ink boxes of each word: the boxes of its glyph runs, not of the dilated mask.
     ink = components.runs_of(glyph)
-    ink_boxes = components.boxes_of(
-        ink, words.labels[ink.row, ink.start].astype(np.int64), words.count
-    )
+    ink_boxes = components.boxes_of(ink, *_join_words(rgb, glyph, labels, comps.count, size, ink))
     regions: list[TextRegion] = []
     for y0, y1, x0, x1 in ink_boxes.tolist():
         h = y1 - y0
@@ -407,3 +454,44 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
         regions.append(TextRegion(int(x0), int(y0), int(w), int(h)))
     regions.sort(key=lambda r: (r.y, r.x))
     return regions
+
+
+# A glyph whose most saturated edge pixel has this chroma (max - min channel) is set in a
+# colour (or on a coloured fill, which its neighbours then share). Not fitted: it lies between
+# the few tens that JPEG colour bleed gives grey ink and the 170-230 of UI reds, greens,
+# oranges and blues (#ff4d4f, #52c41a, #faad14, #1677ff), which blur halves at most.
+_COLOURED_CHROMA = 80
+
+
+def _join_words(
+    rgb: RGBArray,
+    glyph: npt.NDArray[np.bool_],
+    labels: npt.NDArray[np.int32],
+    count: int,
+    size: int,
+    ink: components.Runs,
+) -> tuple[npt.NDArray[np.int64], int]:
+    """The word of each glyph run: glyphs joined across gaps of up to `size` pixels.
+
+    Coloured and neutral glyphs are joined separately: a red required-field asterisk before
+    a grey label, a grey struck-through price after a red one, are different text elements
+    set close together, and one region over both reports only the stronger ink.
+    """
+    at = labels[ink.row, ink.start]
+    ys, xs = np.nonzero(glyph)
+    px = rgb[ys, xs]
+    top = np.zeros(count + 1, dtype=np.uint8)
+    np.maximum.at(top, labels[ys, xs], px.max(axis=-1) - px.min(axis=-1))
+    coloured = top >= _COLOURED_CHROMA
+    if not coloured[at].any() or coloured[at].all():
+        words = components.label(components.dilate_rows(glyph, size))
+        return words.labels[ink.row, ink.start].astype(np.int64), words.count
+    part = coloured[labels] & glyph
+    first = components.label(components.dilate_rows(part, size))
+    second = components.label(components.dilate_rows(glyph & ~part, size))
+    ids = np.where(
+        coloured[at],
+        first.labels[ink.row, ink.start].astype(np.int64),
+        second.labels[ink.row, ink.start].astype(np.int64) + first.count,
+    )
+    return ids, first.count + second.count

@@ -64,3 +64,37 @@ def test_blurred_line_is_cut_at_its_word_spaces() -> None:
     regions = find_text_regions(small)
     assert len(regions) == 2
     assert regions[0].x + regions[0].w < regions[1].x
+
+
+def test_line_touching_an_input_border_is_its_own_word() -> None:
+    """Downscaled, an error line set just under an input touches the input's bottom border:
+    the line is cut off the ring's side and found, the ring itself is not."""
+    im = Image.new("RGB", (700, 90), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    draw.rounded_rectangle((20, 10, 660, 50), radius=6, outline=(255, 77, 79))
+    draw.text(
+        (22, 47),  # the glyphs start one pixel under the border
+        "Onlylettersnumbersandhyphens",
+        fill=(255, 77, 79),
+        font=ImageFont.load_default(size=18),
+    )
+    small = np.asarray(im.resize((420, 54), Image.Resampling.LANCZOS))
+    regions = find_text_regions(small)
+    assert len(regions) == 1
+    assert regions[0].y >= 30 and regions[0].w < 300
+
+
+def test_coloured_mark_next_to_a_grey_label_is_its_own_word() -> None:
+    """A red required-field asterisk set against a grey label is a text element of its own;
+    joined with the label, its finding would report only the label's ink."""
+    im = Image.new("RGB", (400, 60), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=18)
+    draw.text((20, 20), "*", fill=(255, 77, 79), font=font)
+    x = draw.textbbox((20, 20), "*", font=font)[2] + 2
+    draw.text((x, 20), "Projectname", fill=(89, 89, 89), font=font)
+    small = np.asarray(im.resize((240, 36), Image.Resampling.LANCZOS))
+    regions = find_text_regions(small)
+    assert len(regions) == 2
+    mark, label = sorted(regions, key=lambda r: r.x)
+    assert mark.w <= mark.h and mark.x + mark.w <= label.x
