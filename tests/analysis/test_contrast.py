@@ -417,3 +417,29 @@ def test_label_of_a_tight_pill_is_read_on_the_pill(
         assert f.background == "#{:02x}{:02x}{:02x}".format(*fill)
         assert f.foreground == "#{:02x}{:02x}{:02x}".format(*ink)
         assert left - 2 <= f.bbox[0] and f.bbox[0] + f.bbox[2] <= right + 2  # the label's box
+
+
+def test_initials_on_an_avatar_circle_are_read_on_the_circle(
+    encode: Callable[..., bytes],
+) -> None:
+    """An avatar's region is the whole circle: its first rows are only blends of the rounded
+    edge, the flat fill comes a few rows in, and the white initials (the page's colour) are
+    enclosed by it, so they stay ink."""
+    fill = (130, 112, 219)
+    big = Image.new("RGB", (960, 320), (255, 255, 255))
+    for k in range(3):  # anti-aliased circles, drawn at 4x and reduced as a browser blends
+        cx = 4 * (40 + 70 * k)
+        ImageDraw.Draw(big).ellipse((cx - 40, 120, cx + 39, 199), fill=fill)
+    im = big.resize((240, 80), Image.Resampling.BOX)
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=10)
+    for k, word in enumerate(("MA", "JK", "SL")):
+        draw.text((40 + 70 * k, 40), word, fill=(255, 255, 255), font=font, anchor="mm")
+    findings = analyze_bytes(encode(im)).contrast.findings
+    assert len(findings) >= 2
+    for f in findings:
+        assert min(bytes.fromhex(f.foreground[1:])) >= 240  # thin strokes fall a little short
+        assert (
+            max(abs(a - b) for a, b in zip(bytes.fromhex(f.background[1:]), fill, strict=True)) <= 6
+        )
+        assert f.bbox[3] <= 14  # the initials' box, not the circle's
