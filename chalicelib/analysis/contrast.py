@@ -444,20 +444,21 @@ def _badge_fill(
     mid = inner[:, w // 4 : w - w // 4]
     side = inner[h // 4 : h - h // 4].transpose(1, 0, 2)  # columns of the middle rows
     depth = max(3, h // 4)
-    ends = [
-        _edge_fill(mid[1 : 1 + depth], bg, noise, tol),
-        _edge_fill(mid[h - 2 : h - 2 - depth : -1], bg, noise, tol),
-        _edge_fill(side[1 : 1 + depth], bg, noise, tol),
-        _edge_fill(side[w - 2 : w - 2 - depth : -1], bg, noise, tol),
-    ]
-    if any(e is None for e in ends):
-        return None  # the fill must close round the label: a bold glyph's strokes do not
+    ends = []
+    for rows in (
+        mid[1 : 1 + depth],
+        mid[h - 2 : h - 2 - depth : -1],
+        side[1 : 1 + depth],
+        side[w - 2 : w - 2 - depth : -1],
+    ):
+        end = _edge_fill(rows, bg, noise, tol)
+        if end is None:
+            return None  # the fill must close round the label: a bold glyph's strokes do not
+        ends.append(end)
     top, bottom = ends[0], ends[1]
-    assert top is not None
-    assert bottom is not None
     # JPEG drifts a saturated fill's chroma by up to twice the edge tolerance between rows.
     agree = tol if noise == 0 else 2 * tol
-    if max(float(np.abs(e - top).max()) for e in ends if e is not None) > agree:
+    if max(float(np.abs(e - top).max()) for e in ends) > agree:
         return None
     near_all = np.abs(inner - (top + bottom) / 2).max(axis=-1) <= agree
     if near_all.mean() < 0.35:
