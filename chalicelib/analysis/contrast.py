@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from . import components
 from .colour import (
     contrast_ratio,
     delta_e_2000,
@@ -406,29 +407,64 @@ def _unmixed(
     return np.clip(_from_ycc(float(y_est), c_ink), 0, 255)
 
 
+def _edge_fill(
+    rows: npt.NDArray[np.int32], bg: npt.NDArray[np.float64], noise: float, tol: float
+) -> npt.NDArray[np.float64] | None:
+    """The first flat colour met going in from one edge of the box (`rows`, edge first): the
+    rows a rounded shape (a circle, a pill's ends) crosses only as anti-aliased blends are
+    passed over; a flat row of the page colour ends the search (a lossy image's box may take
+    in one such row outside a badge's edge)."""
+    best, best_d = None, tol
+    for i, row in enumerate(rows):
+        fill = np.median(row, axis=0) if noise > 0 else _mode_rgb(row).astype(np.float64)
+        flat = np.count_nonzero(np.abs(row - fill).max(axis=1) <= tol) >= 0.6 * row.shape[0]
+        d = float(np.abs(fill - bg).max())
+        if flat and d <= tol and (i > 0 or noise == 0):
+            break  # the page inside the box: a word, or the space under a badge
+        if flat and d > best_d:  # blurred edge rows are flat too, but nearer the page
+            best, best_d = fill, d
+    return best
+
+
 def _badge_fill(
     inner: npt.NDArray[np.int32], bg: npt.NDArray[np.float64], noise: float
 ) -> npt.NDArray[np.float64] | None:
-    """The fill of a badge or pill whose box is the region, when it differs from the page.
+    """The fill of a badge, pill or avatar circle whose box is the region, when it differs
+    from the page.
 
     With tight padding the label's edges join the badge's, and the region is the whole badge:
     the text then sits on the flat colour just inside the box's top and bottom edges (the
-    rows next to the box's own, which the edge search takes one pixel outside the badge),
-    which also covers much of the box; a word on the page has the page colour there.
+    rows next to the box's own, which the edge search takes one pixel outside the badge;
+    on a circle, the first rows its rounded top and bottom cross as more than blends), which
+    also covers much of the box; a word on the page has the page colour there.
     """
     h, w = inner.shape[:2]
     if h < 10 or w < 10:
         return None
-    edge_rows = inner[[1, h - 2], w // 4 : w - w // 4].reshape(-1, 3)
-    fill = np.median(edge_rows, axis=0) if noise > 0 else _mode_rgb(edge_rows).astype(np.float64)
     tol = 3 * noise + 8
-    if np.abs(fill - bg).max() <= tol:
+    mid = inner[:, w // 4 : w - w // 4]
+    side = inner[h // 4 : h - h // 4].transpose(1, 0, 2)  # columns of the middle rows
+    depth = max(3, h // 4)
+    ends = []
+    for rows in (
+        mid[1 : 1 + depth],
+        mid[h - 2 : h - 2 - depth : -1],
+        side[1 : 1 + depth],
+        side[w - 2 : w - 2 - depth : -1],
+    ):
+        end = _edge_fill(rows, bg, noise, tol)
+        if end is None:
+            return None  # the fill must close round the label: a bold glyph's strokes do not
+        ends.append(end)
+    top, bottom = ends[0], ends[1]
+    # JPEG drifts a saturated fill's chroma by up to twice the edge tolerance between rows.
+    agree = tol if noise == 0 else 2 * tol
+    if max(float(np.abs(e - top).max()) for e in ends) > agree:
         return None
-    near_rows = np.abs(edge_rows - fill).max(axis=1) <= tol
-    near_all = np.abs(inner - fill).max(axis=-1) <= tol
-    if np.count_nonzero(near_rows) < 0.6 * near_rows.size or near_all.mean() < 0.35:
+    near_all = np.abs(inner - (top + bottom) / 2).max(axis=-1) <= agree
+    if near_all.mean() < 0.35:
         return None
-    return fill
+    return top if noise == 0 else np.median(inner[near_all], axis=0)
 
 
 def _inside_badge(
@@ -437,19 +473,22 @@ def _inside_badge(
     fill: npt.NDArray[np.float64],
     noise: float,
 ) -> npt.NDArray[np.int32]:
-    """The badge's pixels, with the page showing around it (the box's outer rows and its
-    rounded ends, up to half its height in: page colour or its anti-aliased blends with the
-    fill) painted with the fill, so they are not ink."""
-    h, w = inner.shape[:2]
+    """The badge's pixels, with the page showing around it (page colour or its anti-aliased
+    blends with the fill, reached from the box's border without crossing the fill) painted
+    with the fill, so they are not ink: a label in the page's colour (white on a badge on a
+    white page) is enclosed by the fill and stays ink."""
     axis = fill - page
     t = np.clip(((inner - page) @ axis) / max(float(axis @ axis), 1.0), 0.0, 1.0)
-    outside = np.abs(inner - (page + t[..., None] * axis)).max(axis=-1) <= 3 * noise + 8
-    rim = np.zeros((h, w), dtype=bool)
-    rim[[0, -1]] = True
-    rim[:, : h // 2] = True
-    rim[:, w - h // 2 :] = True
+    tol = 3 * noise + 8 if noise == 0 else 6 * noise + 16  # JPEG rings round a shape's edge
+    outside = np.abs(inner - (page + t[..., None] * axis)).max(axis=-1) <= tol
+    outside &= np.abs(inner - fill).max(axis=-1) > tol  # the fill encloses the label
+    comps = components.label(outside)
+    border = np.concatenate(
+        [comps.labels[0], comps.labels[-1], comps.labels[:, 0], comps.labels[:, -1]]
+    )
+    reached = np.isin(comps.labels, border[border > 0])
     out = inner.copy()
-    out[outside & rim] = np.round(fill).astype(np.int32)
+    out[reached] = np.round(fill).astype(np.int32)
     return out
 
 
@@ -518,6 +557,8 @@ def measure_region(
     else:
         bg_rgb = snap(bg)
         fg_rgb = snap.ink(fg, np.array(bg_rgb, dtype=np.float64))
+    if fill is not None and sum((a - b) ** 2 for a, b in zip(fg_rgb, bg_rgb, strict=True)) < 144:
+        return None  # no label of its own colour: a glyph's counter, ringed by its stroke
     ratio = ratio_of(fg_rgb, bg_rgb)
 
     # Glyph geometry: the dense band of the row profile is the x-height (or cap height).
@@ -956,6 +997,11 @@ def resnap_downscaled(
             (float(e[0]), float(e[1]), float(e[2])) for e in c.clipped
         ]
         anchors.setdefault(m.bg, []).extend(found)
+    # Pure black or white clipped anywhere is an ink of the page's, whatever it was set on
+    # (white labels on coloured badges and white words on a dark page are one ink).
+    clipped = {(float(e[0]), float(e[1]), float(e[2])) for c in cores for e in c.clipped}
+    for v in anchors.values():
+        v.extend(e for e in clipped if e not in v)
     anchor_arrays = {bg: np.array(v, dtype=np.float64) for bg, v in anchors.items() if v}
     settled: dict[tuple[RGB, RGB], RGB] = {}  # words of one colour repeat: pool once
     rings = _rings(measured, rgb)

@@ -436,3 +436,29 @@ def test_lossy_verdicts_at_the_threshold_are_flagged_uncertain(
     # Far from the threshold, the verdict stands: the dark alert text is not flagged.
     alert = [f for f in findings if f.bbox[1] < 120]
     assert alert and not any(f.aa_uncertain for f in alert)
+
+
+def test_initials_on_an_avatar_circle_are_read_on_the_circle(
+    encode: Callable[..., bytes],
+) -> None:
+    """An avatar's region is the whole circle: its first rows are only blends of the rounded
+    edge, the flat fill comes a few rows in, and the white initials (the page's colour) are
+    enclosed by it, so they stay ink."""
+    fill = (130, 112, 219)
+    big = Image.new("RGB", (960, 320), (255, 255, 255))
+    for k in range(3):  # anti-aliased circles, drawn at 4x and reduced as a browser blends
+        cx = 4 * (40 + 70 * k)
+        ImageDraw.Draw(big).ellipse((cx - 40, 120, cx + 39, 199), fill=fill)
+    im = big.resize((240, 80), Image.Resampling.BOX)
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=10)
+    for k, word in enumerate(("MA", "JK", "SL")):
+        draw.text((40 + 70 * k, 40), word, fill=(255, 255, 255), font=font, anchor="mm")
+    findings = analyze_bytes(encode(im)).contrast.findings
+    assert len(findings) >= 2
+    for f in findings:
+        assert min(bytes.fromhex(f.foreground[1:])) >= 240  # thin strokes fall a little short
+        assert (
+            max(abs(a - b) for a, b in zip(bytes.fromhex(f.background[1:]), fill, strict=True)) <= 6
+        )
+        assert f.bbox[3] <= 14  # the initials' box, not the circle's
