@@ -59,15 +59,20 @@ def _group_inks(
 ) -> list[tuple[tuple[int, int, int], int, int]]:
     """(colour, ink pixels, regions) per ink. Lossy and resampled files give one design ink
     a spread of measured values a unit or two apart, each too rare alone; measures within a
-    just-noticeable difference of a heavier one are that ink."""
+    just-noticeable difference of a heavier one are that ink. An ink only ever extrapolated
+    (`ratio_range` set: strokes too thin to hold a core) that lands on the sRGB gamut boundary
+    was clipped there, so its reach was overestimated and its value was never measured: it
+    is no design colour."""
     ink: dict[tuple[int, int, int], list[int]] = {}
     for f in findings:
-        acc = ink.setdefault(f.fg, [0, 0])
+        acc = ink.setdefault(f.fg, [0, 0, 0])
         acc[0] += f.ink_pixels
         acc[1] += 1
+        acc[2] += f.ratio_range is None
+    ink = {fg: v for fg, v in ink.items() if v[2] or not (0 in fg or 255 in fg)}
     groups: list[tuple[tuple[int, int, int], int, int]] = []
     glabs: list[npt.NDArray[np.float64]] = []
-    for fg, (n_ink, n_regions) in sorted(ink.items(), key=lambda kv: -kv[1][0]):
+    for fg, (n_ink, n_regions, _) in sorted(ink.items(), key=lambda kv: -kv[1][0]):
         flab = srgb_to_cielab(np.array(fg, dtype=np.float64))
         if glabs:
             de = delta_e_2000(np.array(glabs), flab)
