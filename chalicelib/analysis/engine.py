@@ -42,6 +42,8 @@ _TEXT_MIN_FRACTION = 0.002
 # of a grey differ by 0.3-0.8; 2.0 also merged distinct measures and added more wrong inks).
 _INK_SAME_DE = 1.2
 _MAX_PALETTE = 16
+# Twice extract_palette's default min_fraction (see `_drop_edge_blends`).
+_EDGE_BLEND_FRACTION = 0.004
 _PAIR_COLOURS = 12
 
 
@@ -59,15 +61,20 @@ def _group_inks(
 ) -> list[tuple[tuple[int, int, int], int, int]]:
     """(colour, ink pixels, regions) per ink. Lossy and resampled files give one design ink
     a spread of measured values a unit or two apart, each too rare alone; measures within a
-    just-noticeable difference of a heavier one are that ink."""
+    just-noticeable difference of a heavier one are that ink. An ink only ever extrapolated
+    (`ratio_range` set: strokes too thin to hold a core) that lands on the sRGB gamut boundary
+    was clipped there, so its reach was overestimated and its value was never measured: it
+    is no design colour."""
     ink: dict[tuple[int, int, int], list[int]] = {}
     for f in findings:
-        acc = ink.setdefault(f.fg, [0, 0])
+        acc = ink.setdefault(f.fg, [0, 0, 0])
         acc[0] += f.ink_pixels
         acc[1] += 1
+        acc[2] += f.ratio_range is None
+    ink = {fg: v for fg, v in ink.items() if v[2] or not (0 in fg or 255 in fg)}
     groups: list[tuple[tuple[int, int, int], int, int]] = []
     glabs: list[npt.NDArray[np.float64]] = []
-    for fg, (n_ink, n_regions) in sorted(ink.items(), key=lambda kv: -kv[1][0]):
+    for fg, (n_ink, n_regions, _) in sorted(ink.items(), key=lambda kv: -kv[1][0]):
         flab = srgb_to_cielab(np.array(fg, dtype=np.float64))
         if glabs:
             de = delta_e_2000(np.array(glabs), flab)
@@ -104,6 +111,21 @@ def _merge_text_colours(
             colours.append((PaletteColour(fg, frac, 0.0), True))
             labs = np.vstack([labs, flab[None]])
     return colours
+
+
+def _drop_edge_blends(
+    colours: list[tuple[PaletteColour, bool]],
+) -> list[tuple[PaletteColour, bool]]:
+    """A downscale blends every edge into codes of its own; where edges are dense (coloured
+    labels, tags) such a blend gathers about the palette's 0.2 % minimum without one pixel
+    equal to both neighbours. A real fill keeps a flat interior, and a border that is never
+    flat both ways still runs long enough to carry twice that share (1-px input borders:
+    0.6-2 %); so a never-flat colour below twice the minimum is an edge blend."""
+    return [
+        (c, as_text)
+        for i, (c, as_text) in enumerate(colours)
+        if i == 0 or as_text or c.flatness > 0.0 or c.fraction >= _EDGE_BLEND_FRACTION
+    ]
 
 
 def _roles(colours: list[tuple[PaletteColour, bool]]) -> list[Role | None]:
@@ -158,6 +180,8 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
     colours = _merge_text_colours(palette, findings, total_px)
+    if not decoded.lossy and (resampled or (dpr is not None and work_dpr < 0.85)):
+        colours = _drop_edge_blends(colours)
     colours.sort(key=lambda ct: -ct[0].fraction)
     colours = colours[:_MAX_PALETTE]
     roles = _roles(colours)

@@ -1,11 +1,13 @@
 """Text colours recovered from glyphs join the palette."""
 
 from chalicelib.analysis.contrast import Finding
-from chalicelib.analysis.engine import _merge_text_colours
+from chalicelib.analysis.engine import _drop_edge_blends, _merge_text_colours
 from chalicelib.analysis.palette import Palette, PaletteColour
 
 
-def _finding(fg: tuple[int, int, int], ink: int) -> Finding:
+def _finding(
+    fg: tuple[int, int, int], ink: int, ratio_range: tuple[float, float] | None = None
+) -> Finding:
     return Finding(
         bbox=(0, 0, 10, 10),
         fg=fg,
@@ -19,6 +21,7 @@ def _finding(fg: tuple[int, int, int], ink: int) -> Finding:
         bold=False,
         suggested_fg=None,
         ink_pixels=ink,
+        ratio_range=ratio_range,
     )
 
 
@@ -40,3 +43,29 @@ def test_distinct_inks_stay_apart() -> None:
     findings += [_finding((102, 102, 102), 150) for _ in range(2)]
     colours = _merge_text_colours(palette, findings, 100_000)
     assert [c.rgb for c, _ in colours[1:]] == [(33, 33, 33), (102, 102, 102)]
+
+
+def test_extrapolated_ink_clipped_at_the_gamut_is_no_colour() -> None:
+    """A downscale blurs thin #212121 strokes; extrapolating their ink overshoots to #000000
+    (clipped): that value was never read from the pixels. A read ink there is kept."""
+    palette = Palette(colours=[PaletteColour((255, 255, 255), 0.9, 1.0)], kind="flat", noise=1.0)
+    clipped = [_finding((0, 0, 0), 300, (12.0, 21.0)) for _ in range(3)]
+    assert len(_merge_text_colours(palette, clipped, 100_000)) == 1
+    inside = [_finding((40, 40, 40), 300, (9.0, 16.0)) for _ in range(3)]
+    assert [c.rgb for c, _ in _merge_text_colours(palette, inside, 100_000)[1:]] == [(40, 40, 40)]
+    read = [_finding((0, 0, 0), 300) for _ in range(3)]
+    assert [c.rgb for c, _ in _merge_text_colours(palette, read, 100_000)[1:]] == [(0, 0, 0)]
+
+
+def test_never_flat_rare_colour_of_a_downscale_is_an_edge_blend() -> None:
+    """Downscaled tags leave a pink blend (0.2 %, no pixel flat both ways): not a design
+    colour. A never-flat border with a larger share, a flat chip and a text ink stay."""
+    colours = [
+        (PaletteColour((255, 255, 255), 0.9, 1.0), False),
+        (PaletteColour((255, 148, 149), 0.0021, 0.0), False),
+        (PaletteColour((233, 235, 238), 0.02, 0.0), False),
+        (PaletteColour((224, 224, 224), 0.0025, 0.6), False),
+        (PaletteColour((33, 33, 33), 0.003, 0.0), True),
+    ]
+    kept = [c.rgb for c, _ in _drop_edge_blends(colours)]
+    assert kept == [(255, 255, 255), (233, 235, 238), (224, 224, 224), (33, 33, 33)]
