@@ -483,15 +483,23 @@ def _join_words(
     top = np.zeros(count + 1, dtype=np.uint8)
     np.maximum.at(top, labels[ys, xs], px.max(axis=-1) - px.min(axis=-1))
     coloured = top >= _COLOURED_CHROMA
-    if not coloured[at].any() or coloured[at].all():
-        words = components.label(components.dilate_rows(glyph, size))
-        return words.labels[ink.row, ink.start].astype(np.int64), words.count
-    part = coloured[labels] & glyph
-    first = components.label(components.dilate_rows(part, size))
-    second = components.label(components.dilate_rows(glyph & ~part, size))
-    ids = np.where(
-        coloured[at],
-        first.labels[ink.row, ink.start].astype(np.int64),
-        second.labels[ink.row, ink.start].astype(np.int64) + first.count,
-    )
-    return ids, first.count + second.count
+    words = components.label(components.dilate_rows(glyph, size))
+    ids = words.labels[ink.row, ink.start].astype(np.int64)
+    run_coloured = coloured[at]
+    has = np.zeros((2, words.count + 1), dtype=bool)
+    has[run_coloured.astype(np.intp), ids] = True
+    count = words.count
+    # Only the words holding both kinds are joined again, each kind on its own, within the
+    # word's box: connected coloured (or neutral) glyphs are always within one word.
+    for w in np.flatnonzero(has[0] & has[1]):
+        y0, y1, x0, x1 = (int(v) for v in words.boxes[w - 1])
+        mine = glyph[y0:y1, x0:x1] & (words.labels[y0:y1, x0:x1] == w)
+        tinted = mine & coloured[labels[y0:y1, x0:x1]]
+        for kind, part in ((True, tinted), (False, mine & ~tinted)):
+            sub = components.label(components.dilate_rows(part, size))
+            sel = np.flatnonzero((ids == w) & (run_coloured == kind))
+            local = sub.labels[ink.row[sel] - y0, ink.start[sel] - x0].astype(np.int64)
+            # the coloured part keeps the word's id; every other piece gets a new one
+            ids[sel] = np.where(local == 1, w, count + local - 1) if kind else count + local
+            count += sub.count - 1 if kind else sub.count
+    return ids, count
