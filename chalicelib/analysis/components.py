@@ -29,14 +29,20 @@ class Runs:
 
 def runs_of(mask: BoolArray) -> Runs:
     h, w = mask.shape
-    padded = np.zeros((h, w + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask
-    d = np.diff(padded, axis=1).ravel()  # +1 where a run starts, -1 where it ends
-    changes = np.flatnonzero(d)  # one pass over the image; the rest is on the changes
-    rising = d[changes] == 1
-    rows, starts = np.divmod(changes[rising], w + 1)
-    ends = changes[~rising] % (w + 1)
-    return Runs(rows.astype(np.int64), starts.astype(np.int64), ends.astype(np.int64))
+    # One boolean per pixel boundary (w + 1 per row), set where the mask changes: starts and
+    # ends of runs then alternate along each row. A boolean array is what nonzero scans fastest.
+    changed = np.empty((h, w + 1), dtype=np.bool_)
+    changed[:, 0] = mask[:, 0]
+    changed[:, -1] = mask[:, -1]
+    np.not_equal(mask[:, 1:], mask[:, :-1], out=changed[:, 1:-1])
+    changes = np.flatnonzero(changed)
+    rows, starts = np.divmod(changes[0::2], w + 1)
+    ends = changes[1::2] % (w + 1)
+    return Runs(
+        rows.astype(np.int64, copy=False),
+        starts.astype(np.int64, copy=False),
+        ends.astype(np.int64, copy=False),
+    )
 
 
 def _touching_pairs(runs: Runs, width: int) -> tuple[IntArray, IntArray]:

@@ -55,3 +55,17 @@ def test_matches_scipy_on_random_masks() -> None:
             assert (
                 components.dilate_rows(mask, size) == ndimage.maximum_filter1d(mask, size, axis=1)
             ).all()
+
+
+def test_runs_touching_both_sides_and_single_columns() -> None:
+    mask = np.array([[1, 1, 0, 1], [0, 0, 0, 0], [1, 1, 1, 1], [0, 1, 0, 1]], dtype=bool)
+    runs = components.runs_of(mask)
+    assert runs.row.tolist() == [0, 0, 2, 3, 3]
+    assert runs.start.tolist() == [0, 3, 0, 1, 3]
+    assert runs.end.tolist() == [2, 4, 4, 2, 4]
+    column = components.runs_of(np.array([[1], [0], [1]], dtype=bool))
+    assert (column.row.tolist(), column.start.tolist(), column.end.tolist()) == (
+        [0, 2],
+        [0, 0],
+        [1, 1],
+    )
