@@ -163,18 +163,23 @@ def _mode_rgb(pixels: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
     return _mode_and_count(pixels)[0]
 
 
+_PACK = np.array([1 << 16, 1 << 8, 1], dtype=np.int32)
+
+
 def _mode_and_count(pixels: npt.NDArray[np.int32]) -> tuple[npt.NDArray[np.int32], int]:
     """The most frequent exact colour of a pixel list, and how often it occurs."""
-    if bool((pixels == pixels[0]).all()):  # the common case: one flat colour
-        return np.asarray(pixels[0], dtype=np.int32), int(pixels.shape[0])
-    keys = (
-        (pixels[:, 0].astype(np.int32) << 16)
-        | (pixels[:, 1].astype(np.int32) << 8)
-        | pixels[:, 2].astype(np.int32)
-    )
-    uniq, counts = np.unique(keys, return_counts=True)
-    best = int(np.argmax(counts))
-    k = int(uniq[best])
+    n = pixels.shape[0]
+    count = int(np.count_nonzero((pixels == pixels[0]).all(axis=1)))
+    if 2 * count > n:  # the common case: one colour holds most pixels, so it is the mode
+        return np.asarray(pixels[0], dtype=np.int32), count
+    keys = np.sort(pixels @ _PACK)
+    first = np.empty(n, dtype=np.bool_)  # where a run of equal keys starts
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=n)
+    best = int(np.argmax(counts))  # the first of equal counts: the smallest key, as np.unique
+    k = int(keys[starts[best]])
     return np.array([(k >> 16) & 255, (k >> 8) & 255, k & 255], dtype=np.int32), int(counts[best])
 
 

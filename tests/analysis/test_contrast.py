@@ -12,6 +12,7 @@ from chalicelib.analysis import analyze_bytes
 from chalicelib.analysis.colour import contrast_ratio, delta_e_2000, srgb_to_cielab
 from chalicelib.analysis.contrast import (
     Measured,
+    _mode_and_count,
     classify_size,
     estimate_dpr,
     pair_matrix,
@@ -462,3 +463,15 @@ def test_initials_on_an_avatar_circle_are_read_on_the_circle(
             max(abs(a - b) for a, b in zip(bytes.fromhex(f.background[1:]), fill, strict=True)) <= 6
         )
         assert f.bbox[3] <= 14  # the initials' box, not the circle's
+
+
+def test_mode_and_count_majority_ties_and_spread() -> None:
+    """The exact colour mode: a majority colour; on a tie the smallest code (as np.unique)."""
+    red, blue, grey = [255, 0, 0], [0, 0, 255], [128, 128, 128]
+    mode, count = _mode_and_count(np.array([red, blue, red], dtype=np.int32))
+    assert (mode.tolist(), count) == (red, 2)
+    mode, count = _mode_and_count(np.array([red, blue, blue, red], dtype=np.int32))
+    assert (mode.tolist(), count) == (blue, 2)
+    mode, count = _mode_and_count(np.array([red, grey, blue, grey, red, grey], dtype=np.int32))
+    assert (mode.tolist(), count) == (grey, 3)
+    assert mode.dtype == np.int32
