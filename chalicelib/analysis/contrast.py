@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -169,7 +170,8 @@ _PACK = np.array([1 << 16, 1 << 8, 1], dtype=np.int32)
 def _mode_and_count(pixels: npt.NDArray[np.int32]) -> tuple[npt.NDArray[np.int32], int]:
     """The most frequent exact colour of a pixel list, and how often it occurs."""
     n = pixels.shape[0]
-    count = int(np.count_nonzero((pixels == pixels[0]).all(axis=1)))
+    same = pixels == pixels[0]
+    count = int(np.count_nonzero(same[:, 0] & same[:, 1] & same[:, 2]))
     if 2 * count > n:  # the common case: one colour holds most pixels, so it is the mode
         return np.asarray(pixels[0], dtype=np.int32), count
     keys = np.sort(pixels @ _PACK)
@@ -181,6 +183,19 @@ def _mode_and_count(pixels: npt.NDArray[np.int32]) -> tuple[npt.NDArray[np.int32
     best = int(np.argmax(counts))  # the first of equal counts: the smallest key, as np.unique
     k = int(keys[starts[best]])
     return np.array([(k >> 16) & 255, (k >> 8) & 255, k & 255], dtype=np.int32), int(counts[best])
+
+
+def _channel_max(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """`a.max(axis=-1)` over the three channels: numpy reduces a length-3 axis several times
+    slower than it takes the elementwise maximum of the channel planes."""
+    out: npt.NDArray[Any] = np.maximum(np.maximum(a[..., 0], a[..., 1]), a[..., 2])
+    return out
+
+
+def _channel_sum(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """`a.sum(axis=-1)` over the three channels (the same sums, in the same order), faster."""
+    out: npt.NDArray[Any] = a[..., 0] + a[..., 1] + a[..., 2]
+    return out
 
 
 def _ycc(rgb: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -422,7 +437,7 @@ def _edge_fill(
     best, best_d = None, tol
     for i, row in enumerate(rows):
         fill = np.median(row, axis=0) if noise > 0 else _mode_rgb(row).astype(np.float64)
-        flat = np.count_nonzero(np.abs(row - fill).max(axis=1) <= tol) >= 0.6 * row.shape[0]
+        flat = np.count_nonzero(_channel_max(np.abs(row - fill)) <= tol) >= 0.6 * row.shape[0]
         d = float(np.abs(fill - bg).max())
         if flat and d <= tol and (i > 0 or noise == 0):
             break  # the page inside the box: a word, or the space under a badge
@@ -466,7 +481,7 @@ def _badge_fill(
     agree = tol if noise == 0 else 2 * tol
     if max(float(np.abs(e - top).max()) for e in ends) > agree:
         return None
-    near_all = np.abs(inner - (top + bottom) / 2).max(axis=-1) <= agree
+    near_all = _channel_max(np.abs(inner - (top + bottom) / 2)) <= agree
     if near_all.mean() < 0.35:
         return None
     return top if noise == 0 else np.median(inner[near_all], axis=0)
@@ -485,8 +500,8 @@ def _inside_badge(
     axis = fill - page
     t = np.clip(((inner - page) @ axis) / max(float(axis @ axis), 1.0), 0.0, 1.0)
     tol = 3 * noise + 8 if noise == 0 else 6 * noise + 16  # JPEG rings round a shape's edge
-    outside = np.abs(inner - (page + t[..., None] * axis)).max(axis=-1) <= tol
-    outside &= np.abs(inner - fill).max(axis=-1) > tol  # the fill encloses the label
+    outside = _channel_max(np.abs(inner - (page + t[..., None] * axis))) <= tol
+    outside &= _channel_max(np.abs(inner - fill)) > tol  # the fill encloses the label
     comps = components.label(outside)
     border = np.concatenate(
         [comps.labels[0], comps.labels[-1], comps.labels[:, 0], comps.labels[:, -1]]
@@ -510,11 +525,11 @@ def measure_region(
     ring_mode, ring_count = _mode_and_count(ring)
     bg = ring_mode.astype(np.float64)
     ring_flat = ring_count >= 0.5 * ring.shape[0]
-    close = np.abs(ring - bg).max(axis=1) <= 3 * noise + 8
+    close = _channel_max(np.abs(ring - bg)) <= 3 * noise + 8
     if np.count_nonzero(close) < 0.5 * ring.shape[0]:
         return None  # no flat (or smoothly varying) surround: texture or photo, not text
     if noise > 0:
-        near = ring[np.abs(ring - bg).max(axis=1) <= 3 * noise + 3]
+        near = ring[_channel_max(np.abs(ring - bg)) <= 3 * noise + 3]
         if near.shape[0]:
             bg = np.median(near, axis=0)
     inner = crop[region.y - y0 : region.y - y0 + region.h, region.x - x0 : region.x - x0 + region.w]
@@ -524,7 +539,7 @@ def measure_region(
         bg = fill
         ring_flat = False  # the label's background is the badge's fill, not the ring
     diff = inner - bg.astype(np.int32) if noise == 0 else inner - bg
-    dist2 = (diff * diff).sum(-1)  # squared distances: every threshold below is on squares
+    dist2 = _channel_sum(diff * diff)  # squared distances: every threshold below is on squares
     dmax2 = float(dist2.max(initial=0))
     if dmax2 < 144.0:
         return None
@@ -622,7 +637,7 @@ def stroke_cores(rgb: RGBArray, m: Measured) -> StrokeCores:
     r = m.region
     inner = rgb[r.y : r.y + r.h, r.x : r.x + r.w].astype(np.int32)
     diff = inner - np.array(m.bg, dtype=np.int32)
-    dist2 = (diff * diff).sum(-1)
+    dist2 = _channel_sum(diff * diff)
     dmax2 = int(dist2.max(initial=0))
     core = _eroded(dist2 >= 0.49 * dmax2)
     deep = _eroded(core)  # further from the edges: ringing has died down there
@@ -635,8 +650,8 @@ def stroke_cores(rgb: RGBArray, m: Measured) -> StrokeCores:
     clipped: tuple[RGB, ...] = ()
     if fg is None:
         ink = inner[dist2 >= 0.25 * dmax2]
-        need = _CLIPPED_SHARE * ink.shape[0]
-        clipped = tuple((e, e, e) for e in (0, 255) if np.count_nonzero((ink == e).all(-1)) > need)
+        share = _CLIPPED_SHARE * ink.shape[0]
+        clipped = tuple((e, e, e) for e in (0, 255) if np.count_nonzero((ink == e).all(-1)) > share)
     return StrokeCores(fg, clipped)
 
 

@@ -12,6 +12,8 @@ from chalicelib.analysis import analyze_bytes
 from chalicelib.analysis.colour import contrast_ratio, delta_e_2000, srgb_to_cielab
 from chalicelib.analysis.contrast import (
     Measured,
+    _channel_max,
+    _channel_sum,
     _mode_and_count,
     classify_size,
     estimate_dpr,
@@ -475,3 +477,11 @@ def test_mode_and_count_majority_ties_and_spread() -> None:
     mode, count = _mode_and_count(np.array([red, grey, blue, grey, red, grey], dtype=np.int32))
     assert (mode.tolist(), count) == (grey, 3)
     assert mode.dtype == np.int32
+
+
+def test_channel_reductions_equal_numpy_bit_for_bit() -> None:
+    """The per-plane forms give exactly numpy's axis=-1 max and sum, floats included."""
+    rng = np.random.default_rng(3)
+    for a in (rng.normal(0, 100, (7, 11, 3)), rng.integers(-255, 256, (50, 3)).astype(np.int32)):
+        assert np.array_equal(_channel_max(a), a.max(axis=-1))
+        assert np.array_equal(_channel_sum(a * a), (a * a).sum(-1))
