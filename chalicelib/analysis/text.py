@@ -479,9 +479,10 @@ def _join_words(
     """
     at = labels[ink.row, ink.start]
     ys, xs = np.nonzero(glyph)
-    px = rgb[ys, xs]
+    r, g, b = rgb[ys, xs, 0], rgb[ys, xs, 1], rgb[ys, xs, 2]  # planes: no length-3 reductions
+    chroma = np.maximum(np.maximum(r, g), b) - np.minimum(np.minimum(r, g), b)
     top = np.zeros(count + 1, dtype=np.uint8)
-    np.maximum.at(top, labels[ys, xs], px.max(axis=-1) - px.min(axis=-1))
+    np.maximum.at(top, labels[ys, xs], chroma)
     coloured = top >= _COLOURED_CHROMA
     words = components.label(components.dilate_rows(glyph, size))
     ids = words.labels[ink.row, ink.start].astype(np.int64)
