@@ -145,10 +145,11 @@ def _side_cuts(comps: components.Components) -> list[tuple[int, int, int, int]]:
         if full.size == 0:
             continue
         bare = counts <= 0.15 * (x1 - x0)
+        full_rows = set(full.tolist())  # five lookups per side: np.isin costs more than a set
         # Bottom side then top side: walk from the box's outermost full row inwards.
         for edge, step in ((int(full[-1]), -1), (int(full[0]), 1)):
-            band = np.isin(np.arange(edge, edge + 5 * step, step), full)
-            thick = int(np.argmin(band)) if not band.all() else 5
+            band = [edge + k * step in full_rows for k in range(5)]
+            thick = band.index(False) if not all(band) else 5
             hollow = np.arange(edge + thick * step, edge + (thick + 4) * step, step)
             if (
                 thick > 4
