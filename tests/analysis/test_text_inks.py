@@ -57,6 +57,15 @@ def test_extrapolated_ink_clipped_at_the_gamut_is_no_colour() -> None:
     assert [c.rgb for c, _ in _merge_text_colours(palette, read, 100_000)[1:]] == [(0, 0, 0)]
 
 
+def test_a_lossy_ink_with_a_precision_range_is_still_a_colour() -> None:
+    """A JPEG's findings carry the codec's precision as a range, but their ink was read from
+    the pixels: white text on a dark page is a text colour even though it sits at 255."""
+    palette = Palette(colours=[PaletteColour((33, 37, 41), 0.9, 1.0)], kind="flat", noise=1.0)
+    white = [_finding((255, 255, 255), 300, (14.9, 15.9)) for _ in range(3)]
+    colours = _merge_text_colours(palette, white, 100_000, lossy=True)
+    assert [c.rgb for c, _ in colours[1:]] == [(255, 255, 255)]
+
+
 def test_never_flat_rare_colour_of_a_downscale_is_an_edge_blend() -> None:
     """Downscaled tags leave a pink blend (0.2 %, no pixel flat both ways): not a design
     colour. A never-flat border with a larger share, a flat chip and a text ink stay."""
