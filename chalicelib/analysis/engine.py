@@ -33,7 +33,10 @@ from .tokens import build_tokens
 # give different figures, so results of one version are compared with each other only.
 # 0.2.0: lossy chroma rebuild and per-image overshoot, box-averaged downscales, ratio ranges,
 # unusable colour profiles reported (2026-11-25).
-ENGINE_VERSION = "0.2.0"
+# 0.3.0: aa_uncertain and lossy precision ranges, pale tints and chips in the palette, crisp
+# inks kept apart from close shades, device DPRs for crisp screenshots, badges, broken
+# outlines and blurred text lines in text search.
+ENGINE_VERSION = "0.3.0"
 # Larger images are analysed at a reduced scale so memory stays bounded. Text search works
 # in strips, so this only guards against limits raised far beyond the default.
 WORK_MAX_PIXELS = 64_000_000
