@@ -336,6 +336,16 @@ def render(
     return meta
 
 
+def _mode_colour(pixels: np.ndarray) -> np.ndarray:
+    """The commonest colour of an N x 3 array of pixels."""
+    colours, counts = np.unique(pixels, axis=0, return_counts=True)
+    return np.asarray(colours[counts.argmax()])
+
+
+def _hex(rgb: np.ndarray) -> str:
+    return "#" + "".join(f"{int(v):02x}" for v in rgb)
+
+
 def check(out: Path, name: str, meta: dict[str, Any]) -> tuple[list[str], int, int]:
     """Sample the crisp PNG: the box's edge pixels should be mostly bg; for solid text >= 16 px
     and weight >= 600, the commonest non-bg colour inside the box should be fg. Returns the
@@ -355,13 +365,9 @@ def check(out: Path, name: str, meta: dict[str, Any]) -> tuple[list[str], int, i
         fg = np.array([int(e["fg"][i : i + 2], 16) for i in (1, 3, 5)])
         edges += 1
         ring = np.concatenate([box[0], box[-1], box[:, 0], box[:, -1]])
-        colours, counts = np.unique(ring, axis=0, return_counts=True)
-        mode = colours[counts.argmax()]
+        mode = _mode_colour(ring)
         if np.abs(mode - bg).max() > 1:
-            problems.append(
-                f"{name}: {e['text'][:30]!r} edge mode #{''.join(f'{v:02x}' for v in mode)}"
-                f" != bg {e['bg']}"
-            )
+            problems.append(f"{name}: {e['text'][:30]!r} edge mode {_hex(mode)} != bg {e['bg']}")
         if e["font_size_px"] >= 16 and e["font_weight"] >= 600:
             inks += 1
             flat = box.reshape(-1, 3)
@@ -369,13 +375,9 @@ def check(out: Path, name: str, meta: dict[str, Any]) -> tuple[list[str], int, i
             if not len(flat):
                 problems.append(f"{name}: {e['text'][:30]!r} no ink")
                 continue
-            colours, counts = np.unique(flat, axis=0, return_counts=True)
-            ink = colours[counts.argmax()]
+            ink = _mode_colour(flat)
             if np.abs(ink - fg).max() > 1:
-                problems.append(
-                    f"{name}: {e['text'][:30]!r} ink mode #{''.join(f'{v:02x}' for v in ink)}"
-                    f" != fg {e['fg']}"
-                )
+                problems.append(f"{name}: {e['text'][:30]!r} ink mode {_hex(ink)} != fg {e['fg']}")
     return problems, edges, inks
 
 

@@ -326,23 +326,27 @@ def test_one_pixel_stems_in_a_jpeg_keep_their_ink(encode: Callable[..., bytes]) 
     assert sum(f.passes.aa for f in small) >= len(small) / 2
 
 
+def _card_under_a_gradient(
+    fill: tuple[int, int, int], ink: tuple[int, int, int], words: str
+) -> Image.Image:
+    """A lossless page with a gradient hero (so it has a noise level) over a flat card with
+    three lines of 24 px text."""
+    im = Image.new("RGB", (640, 400), (255, 255, 255))
+    hero = np.linspace(0, 1, 640)[None, :, None] * np.array([60.0, 90.0, 200.0])
+    im.paste(Image.fromarray((40 + hero.repeat(150, 0)).astype(np.uint8)), (0, 0))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((20, 200, 620, 380), fill=fill)
+    for k in range(3):
+        draw.text((40, 220 + 50 * k), words, ink, ImageFont.load_default(size=24))
+    return im
+
+
 def test_off_white_cards_beside_a_gradient_keep_their_exact_fill(
     encode: Callable[..., bytes],
 ) -> None:
     """A gradient hero gives a lossless page a noise level, but its flat fills stay exact:
     text on a #fbfaf8 card stands on #fbfaf8, not on the white page within the snap radius."""
-    im = Image.new("RGB", (640, 400), (255, 255, 255))
-    hero = np.linspace(0, 1, 640)[None, :, None] * np.array([60.0, 90.0, 200.0])
-    im.paste(Image.fromarray((40 + hero.repeat(150, 0)).astype(np.uint8)), (0, 0))
-    draw = ImageDraw.Draw(im)
-    draw.rectangle((20, 200, 620, 380), fill=(251, 250, 248))
-    for k in range(3):
-        draw.text(
-            (40, 220 + 50 * k),
-            "Questions and answers",
-            (47, 43, 38),
-            ImageFont.load_default(size=24),
-        )
+    im = _card_under_a_gradient((251, 250, 248), (47, 43, 38), "Questions and answers")
     findings = analyze_bytes(encode(im)).contrast.findings
     card = [f for f in findings if f.bbox[1] > 200]
     assert len(card) >= 6
@@ -354,18 +358,7 @@ def test_off_white_text_beside_a_gradient_keeps_its_exact_ink(
 ) -> None:
     """Such a page renders its glyphs crisply too: #fbfaf8 text on a dark button is read as
     a crisp render's ink (the exact mode of its extreme pixels), not snapped to white."""
-    im = Image.new("RGB", (640, 400), (255, 255, 255))
-    hero = np.linspace(0, 1, 640)[None, :, None] * np.array([60.0, 90.0, 200.0])
-    im.paste(Image.fromarray((40 + hero.repeat(150, 0)).astype(np.uint8)), (0, 0))
-    draw = ImageDraw.Draw(im)
-    draw.rectangle((20, 200, 620, 380), fill=(61, 58, 53))
-    for k in range(3):
-        draw.text(
-            (40, 220 + 50 * k),
-            "Monthly or yearly",
-            (251, 250, 248),
-            ImageFont.load_default(size=24),
-        )
+    im = _card_under_a_gradient((61, 58, 53), (251, 250, 248), "Monthly or yearly")
     findings = analyze_bytes(encode(im)).contrast.findings
     card = [f for f in findings if f.bbox[1] > 200]
     assert len(card) >= 6

@@ -27,18 +27,19 @@ def test_empty_ring_is_not_text() -> None:
     assert find_text_regions(np.asarray(im)) == []
 
 
+def _blurred_line(text: str) -> np.ndarray:
+    """One line of 18 px grey helper text, downscaled to 60 % with Lanczos."""
+    im = Image.new("RGB", (700, 60), (255, 255, 255))
+    ImageDraw.Draw(im).text(
+        (20, 20), text, fill=(137, 147, 164), font=ImageFont.load_default(size=18)
+    )
+    return np.asarray(im.resize((420, 36), Image.Resampling.LANCZOS))
+
+
 def test_blurred_line_of_small_text_is_not_a_band() -> None:
     """Downscaled, a long run of small letters merges into one edge blob longer than twelve
     times its height, like a bar's edge, but it fills its middle: it is still text."""
-    im = Image.new("RGB", (700, 60), (255, 255, 255))
-    ImageDraw.Draw(im).text(
-        (20, 20),
-        "Maximumcharacterslimitreachedsoon",
-        fill=(137, 147, 164),
-        font=ImageFont.load_default(size=18),
-    )
-    small = np.asarray(im.resize((420, 36), Image.Resampling.LANCZOS))
-    regions = find_text_regions(small)
+    regions = find_text_regions(_blurred_line("Maximumcharacterslimitreachedsoon"))
     assert len(regions) == 1
     assert regions[0].w > 12 * regions[0].h
 
@@ -53,15 +54,7 @@ def test_progress_bar_outline_is_not_text() -> None:
 def test_blurred_line_is_cut_at_its_word_spaces() -> None:
     """Two words merged by blur into one band are two findings: each text element of a line
     (a sentence, then a link) must get its own."""
-    im = Image.new("RGB", (700, 60), (255, 255, 255))
-    ImageDraw.Draw(im).text(
-        (20, 20),
-        "Datarefreshesevery fifteenminutes",
-        fill=(137, 147, 164),
-        font=ImageFont.load_default(size=18),
-    )
-    small = np.asarray(im.resize((420, 36), Image.Resampling.LANCZOS))
-    regions = find_text_regions(small)
+    regions = find_text_regions(_blurred_line("Datarefreshesevery fifteenminutes"))
     assert len(regions) == 2
     assert regions[0].x + regions[0].w < regions[1].x
 
