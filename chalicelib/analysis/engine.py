@@ -172,10 +172,11 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
             measured, rgb.shape[1], rescaled=decoded.lossy or resampled or factor > 1
         )
     )
+    downscaled = not decoded.lossy and (resampled or (dpr is not None and work_dpr < 0.85))
     if decoded.lossy:
         overshoot = contrast_step.lossy_overshoot(measured, rgb)
         measured = contrast_step.pool_lossy_lines(measured, snap, overshoot)
-    elif resampled or (dpr is not None and work_dpr < 0.85):
+    elif downscaled:
         measured = contrast_step.resnap_downscaled(measured, snap, rgb)  # downscaled: blurred
     elif noise == 0:
         measured = contrast_step.pool_same_ink(measured)
@@ -184,7 +185,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
     colours = _merge_text_colours(palette, findings, total_px, decoded.lossy)
-    if not decoded.lossy and (resampled or (dpr is not None and work_dpr < 0.85)):
+    if downscaled:
         colours = _drop_edge_blends(colours)
     colours.sort(key=lambda ct: -ct[0].fraction)
     colours = colours[:_MAX_PALETTE]
