@@ -52,9 +52,6 @@ RGB = tuple[int, int, int]
 AA_NORMAL, AA_LARGE, AAA_NORMAL, AAA_LARGE = 4.5, 3.0, 7.0, 4.5
 _BODY_CSS_PX = 16.0
 _STANDARD_DPRS = (1.0, 1.5, 2.0, 3.0)
-# Preference (in log units of the size estimate) for a standard ratio over an odd one, which
-# only a rescaled image has; halved for the odd ratio that also gives a plausible viewport.
-_ODD_DPR_COST = 0.2
 # Typical sans-serif proportions of the em: x-height and cap height.
 _X_HEIGHT = 0.54
 _CAP_HEIGHT = 0.72
@@ -1093,16 +1090,8 @@ def _plausible_viewport(css_width: float) -> bool:
     return 320 <= css_width <= 440 or 700 <= css_width <= 2600
 
 
-def _nearest_viewport(css_width: float) -> float:
-    """The plausible viewport width (`_plausible_viewport`) nearest to `css_width`."""
-    return min((320.0, 440.0, 700.0, 2600.0), key=lambda w: abs(w - css_width))
-
-
 def estimate_dpr(
-    measured: list[Measured],
-    image_width: int | None = None,
-    rescaled: bool = True,
-    downscaled: bool = False,
+    measured: list[Measured], image_width: int | None = None, rescaled: bool = True
 ) -> float:
     """Device-pixel ratio of a screenshot, from its text and its width.
 
@@ -1112,23 +1101,15 @@ def estimate_dpr(
     is preferred when it is about as consistent with the text as the raw estimate. Only an
     image that may have been `rescaled` after capture can have a ratio no device uses: a
     crisp screenshot whose words are mostly small labels (a median of 11 px) is still 1x,
-    not 0.69x with every size read half as large again. A `downscaled` one (lossless but
-    resampled) has an odd ratio by construction: when its text puts it between a phone and a
-    desktop window, the ratio that gives the nearest plausible viewport is also tried.
+    not 0.69x with every size read half as large again.
     """
     if not measured:
         return 1.0
     median = float(np.median([m.font_px for m in measured]))
     est = float(np.clip(median / _BODY_CSS_PX, 0.5, 4.0))
     best, best_score = round(est, 2), np.inf
-    costs = dict.fromkeys(_STANDARD_DPRS, 0.0)
-    if rescaled:
-        costs.setdefault(round(est, 2), _ODD_DPR_COST)
-        if downscaled and image_width and not _plausible_viewport(image_width / est):
-            fit = round(image_width / _nearest_viewport(image_width / est), 2)
-            costs.setdefault(fit, _ODD_DPR_COST / 2)
-    for dpr, cost in costs.items():
-        score = abs(np.log(dpr / est)) + cost
+    for dpr in (*_STANDARD_DPRS, round(est, 2)) if rescaled else _STANDARD_DPRS:
+        score = abs(np.log(dpr / est)) + (0.0 if dpr in _STANDARD_DPRS else 0.2)
         if image_width and not _plausible_viewport(image_width / dpr):
             score += 0.3
         if score < best_score:

@@ -169,10 +169,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         dpr / factor
         if dpr
         else contrast_step.estimate_dpr(
-            measured,
-            rgb.shape[1],
-            rescaled=decoded.lossy or resampled or factor > 1,
-            downscaled=resampled and not decoded.lossy,
+            measured, rgb.shape[1], rescaled=decoded.lossy or resampled or factor > 1
         )
     )
     downscaled = not decoded.lossy and (resampled or (dpr is not None and work_dpr < 0.85))

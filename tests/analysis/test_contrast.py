@@ -166,16 +166,6 @@ def test_dpr_estimate_uses_text_size_and_viewport_width() -> None:
     assert estimate_dpr([_measured(11)] * 5, 1280) == pytest.approx(0.69, abs=0.01)
 
 
-def test_downscaled_phone_keeps_a_phone_viewport() -> None:
-    # a 393 px phone at 3x downscaled to 60 % (707 px, truly 1.8x) with 13-14 px body text
-    # reads 1.39x from its text: not a 707 px desktop window at 1x (every size then read as
-    # 1.8x too large, bold 14 px labels as large text), but the nearest phone width, 440 px
-    assert estimate_dpr([_measured(22.2)] * 5, 707, downscaled=True) == pytest.approx(
-        1.61, abs=0.01
-    )
-    assert estimate_dpr([_measured(22.2)] * 5, 707) == 1.0
-
-
 @pytest.mark.parametrize("size", [(1, 1), (2, 2), (1, 300), (300, 1)])
 def test_degenerate_images_are_analysed(
     encode: Callable[..., bytes], size: tuple[int, int]
