@@ -239,7 +239,7 @@ def _join_words(
     run_coloured = coloured[at]
     has = np.zeros((2, words.count + 1), dtype=bool)
     has[run_coloured.astype(np.intp), ids] = True
-    count = words.count
+    n_words = words.count
     # Only the words holding both kinds are joined again, each kind on its own, within the
     # word's box: connected coloured (or neutral) glyphs are always within one word.
     for w in np.flatnonzero(has[0] & has[1]):
@@ -251,6 +251,6 @@ def _join_words(
             sel = np.flatnonzero((ids == w) & (run_coloured == kind))
             local = sub.labels[ink.row[sel] - y0, ink.start[sel] - x0].astype(np.int64)
             # the coloured part keeps the word's id; every other piece gets a new one
-            ids[sel] = np.where(local == 1, w, count + local - 1) if kind else count + local
-            count += sub.count - 1 if kind else sub.count
-    return ids, count
+            ids[sel] = np.where(local == 1, w, n_words + local - 1) if kind else n_words + local
+            n_words += sub.count - 1 if kind else sub.count
+    return ids, n_words
