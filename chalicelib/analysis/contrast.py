@@ -121,6 +121,8 @@ class Measured:
     # ink's plausible places on the blend ray give, lowest first; in lossy files, the ratios
     # within the codec's colour error (`lossy_ratio_range`).
     ratio_range: tuple[float, float] | None = None
+    # The ink was extrapolated along its blend ray (`thin_ratio_range`), not read.
+    extrapolated: bool = False
     # The exact colour of at least half the ring around the region (a flat fill), if any.
     ring_fill: RGB | None = None
     # Lossless files with a noise level only: the exact mode of the pixels within 10 % of
@@ -144,6 +146,7 @@ class Finding:
     suggested_fg: RGB | None  # nearest same-hue colour that passes AA, for failing text
     ink_pixels: int
     ratio_range: tuple[float, float] | None = None  # see `Measured.ratio_range`
+    extrapolated: bool = False  # see `Measured.extrapolated`
     aa_uncertain: bool = False  # `ratio_range` straddles the AA threshold that applies
 
 
@@ -1058,7 +1061,9 @@ def resnap_downscaled(
         )
         ratio = ratio_of(fg, m.bg)
         spread = None if boxed else thin_ratio_range(m.fg_estimate, m.bg, ratio)
-        out.append(replace(m, fg=fg, ratio=ratio, ratio_range=spread))
+        out.append(
+            replace(m, fg=fg, ratio=ratio, ratio_range=spread, extrapolated=spread is not None)
+        )
     return out
 
 
@@ -1197,6 +1202,7 @@ def rate(measured: list[Measured], dpr: float) -> list[Finding]:
                 ink_pixels=m.ink_pixels,
                 ratio_range=None if span is None else (round(span[0], 3), round(span[1], 3)),
                 aa_uncertain=span is not None and span[0] < needed <= span[1],
+                extrapolated=m.extrapolated,
             )
         )
     return findings

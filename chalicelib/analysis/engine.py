@@ -60,21 +60,20 @@ def _working_pixels(rgb: RGBArray) -> tuple[RGBArray, int]:
 
 
 def _group_inks(
-    findings: list[contrast_step.Finding], lossy: bool = False
+    findings: list[contrast_step.Finding],
 ) -> list[tuple[tuple[int, int, int], int, int]]:
     """(colour, ink pixels, regions) per ink. Lossy and resampled files give one design ink
     a spread of measured values a unit or two apart, each too rare alone; measures within a
     just-noticeable difference of a heavier one are that ink. An ink only ever extrapolated
-    (`ratio_range` set: strokes too thin to hold a core) that lands on the sRGB gamut boundary
-    was clipped there, so its reach was overestimated and its value was never measured: it
-    is no design colour. (A `lossy` file's ranges are the codec's precision around inks read
-    from the pixels, not extrapolations.)"""
+    (strokes too thin to hold a core) that lands on the sRGB gamut boundary was clipped
+    there, so its reach was overestimated and its value was never measured: it is no design
+    colour."""
     ink: dict[tuple[int, int, int], list[int]] = {}
     for f in findings:
         acc = ink.setdefault(f.fg, [0, 0, 0])
         acc[0] += f.ink_pixels
         acc[1] += 1
-        acc[2] += lossy or f.ratio_range is None
+        acc[2] += not f.extrapolated
     ink = {fg: v for fg, v in ink.items() if v[2] or not (0 in fg or 255 in fg)}
     groups: list[tuple[tuple[int, int, int], int, int]] = []
     glabs: list[npt.NDArray[np.float64]] = []
@@ -93,12 +92,12 @@ def _group_inks(
 
 
 def _merge_text_colours(
-    palette: Palette, findings: list[contrast_step.Finding], total_px: int, lossy: bool = False
+    palette: Palette, findings: list[contrast_step.Finding], total_px: int
 ) -> list[tuple[PaletteColour, bool]]:
     """Palette colours plus text colours recovered from glyphs (thin strokes are rarely flat
     enough for the palette search). Returns (colour, used_as_text)."""
     colours = [(c, False) for c in palette.colours]
-    groups = _group_inks(findings, lossy)
+    groups = _group_inks(findings)
     if not groups:
         return colours
     labs = srgb_to_cielab(np.array([c.rgb for c, _ in colours], dtype=np.float64).reshape(-1, 3))
@@ -184,7 +183,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         measured = contrast_step.keep_exact_fills(measured)
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
-    colours = _merge_text_colours(palette, findings, total_px, decoded.lossy)
+    colours = _merge_text_colours(palette, findings, total_px)
     if downscaled:
         colours = _drop_edge_blends(colours)
     colours.sort(key=lambda ct: -ct[0].fraction)
