@@ -284,6 +284,7 @@ def run(corpus: Path, verbose: bool = False) -> dict[str, Any]:
             "fail_precision_n": agg["prec_n"],
             "ratio_error_p50": round(float(np.median(errors)), 3) if errors else None,
             "ratio_error_p90": round(float(np.percentile(errors, 90)), 3) if errors else None,
+            "ratio_error_above_1": sum(e > 1.0 for e in errors),
             "coverage": round(agg["covered"] / max(agg["elements"], 1), 3),
             "elements": agg["elements"],
             # Elements whose findings give a ratio range (ink not readable), and the share of
