@@ -33,7 +33,7 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chalicelib.analysis import contrast  # noqa: E402
+from chalicelib.analysis import downscaled_ink, ink_measure, ink_snap  # noqa: E402
 from chalicelib.analysis.decode import decode_image  # noqa: E402
 from chalicelib.analysis.engine import _working_pixels  # noqa: E402
 from chalicelib.analysis.palette import extract_palette  # noqa: E402
@@ -130,11 +130,11 @@ def reaches(png: bytes, ink: RGB) -> list[tuple[float, float, float, float]]:
     rgb, _ = _working_pixels(decoded.rgb)
     palette = extract_palette(rgb)
     noise = palette.noise
-    snap = contrast.ColourSnapper(palette.modes, noise, lossy=False)
+    snap = ink_snap.ColourSnapper(palette.modes, noise, lossy=False)
     out = []
     for region in find_text_regions(rgb, noise):
-        m = contrast.measure_region(rgb, region, noise, snap)
-        if m is None or contrast.stroke_cores(rgb, m).fg is not None:
+        m = ink_measure.measure_region(rgb, region, noise, snap)
+        if m is None or ink_measure.stroke_cores(rgb, m).fg is not None:
             continue
         bg = np.array(m.bg, dtype=np.float64)
         ray = np.array(ink, dtype=np.float64) - bg
@@ -181,7 +181,7 @@ def _derived(rows: dict[str, list[tuple[float, ...]]]) -> None:
         cells = [
             f"<{limit:g}: {table * m / lan:.2f}"
             for (limit, table), m, lan in zip(
-                contrast._THIN_REACH, medians[name], medians["lanczos"], strict=False
+                downscaled_ink._THIN_REACH, medians[name], medians["lanczos"], strict=False
             )
         ]
         print(f"{name:9s}" + "  ".join(cells))
@@ -190,11 +190,12 @@ def _derived(rows: dict[str, list[tuple[float, ...]]]) -> None:
 def _plateaus(rows: dict[str, list[tuple[float, ...]]]) -> None:
     """Words whose strongest pixels share one exact colour (`_PLATEAU_SUPPORT`): how many
     there are per filter, and how far they reach."""
-    print(f"exact support (10th-90th pct.); words at >= {contrast._PLATEAU_SUPPORT}: share, reach")
+    support = downscaled_ink._PLATEAU_SUPPORT
+    print(f"exact support (10th-90th pct.); words at >= {support}: share, reach")
     for name in FILTERS:
         arr = np.array([r for key, v in rows.items() if key.split()[0] == name for r in v])
         q10, q90 = np.quantile(arr[:, 3], (0.1, 0.9))
-        flat = arr[arr[:, 3] >= contrast._PLATEAU_SUPPORT, 2]
+        flat = arr[arr[:, 3] >= support, 2]
         reach = f"{np.median(flat):.2f}" if flat.size else "-"
         print(f"{name:9s}{q10:.3f}-{q90:.3f}  {flat.size / len(arr):.2f}  {reach}")
 

@@ -10,6 +10,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from . import contrast as contrast_step
+from . import crisp_ink, downscaled_ink, ink_measure, ink_snap, lossy_ink
 from . import cvd as cvd_step
 from .colour import delta_e_2000, hex_of, oklab_to_oklch, srgb_to_cielab, srgb_to_oklab
 from .decode import DEFAULT_MAX_PIXELS, DecodedImage, RGBArray, decode_image
@@ -157,13 +158,13 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     # Lossy files ring at glyph edges even where the flat fills came through exactly.
     noise = max(palette.noise, 1.0) if decoded.lossy else palette.noise
     regions = find_text_regions(rgb, noise)
-    snap = contrast_step.ColourSnapper(palette.modes, noise, lossy=decoded.lossy)
+    snap = ink_snap.ColourSnapper(palette.modes, noise, lossy=decoded.lossy)
     measured = [
         m
-        for m in (contrast_step.measure_region(rgb, r, noise, snap) for r in regions)
+        for m in (ink_measure.measure_region(rgb, r, noise, snap) for r in regions)
         if m is not None
     ]
-    resampled = contrast_step.looks_resampled(measured)
+    resampled = downscaled_ink.looks_resampled(measured)
     work_dpr = (
         dpr / factor
         if dpr
@@ -173,14 +174,14 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     )
     downscaled = not decoded.lossy and (resampled or (dpr is not None and work_dpr < 0.85))
     if decoded.lossy:
-        overshoot = contrast_step.lossy_overshoot(measured, rgb)
-        measured = contrast_step.pool_lossy_lines(measured, snap, overshoot)
+        overshoot = lossy_ink.lossy_overshoot(measured, rgb)
+        measured = lossy_ink.pool_lossy_lines(measured, snap, overshoot)
     elif downscaled:
-        measured = contrast_step.resnap_downscaled(measured, snap, rgb)  # downscaled: blurred
+        measured = downscaled_ink.resnap_downscaled(measured, snap, rgb)  # downscaled: blurred
     elif noise == 0:
-        measured = contrast_step.pool_same_ink(measured)
+        measured = crisp_ink.pool_same_ink(measured)
     else:  # lossless and unscaled, but with gradients or photos
-        measured = contrast_step.keep_exact_fills(measured)
+        measured = crisp_ink.keep_exact_fills(measured)
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
     colours = _merge_text_colours(palette, findings, total_px)

@@ -11,14 +11,16 @@ from PIL import Image, ImageDraw, ImageFont
 from chalicelib.analysis import analyze_bytes
 from chalicelib.analysis.colour import contrast_ratio, delta_e_2000, srgb_to_cielab
 from chalicelib.analysis.contrast import (
-    Measured,
-    _channel_max,
-    _channel_sum,
-    _mode_and_count,
     classify_size,
     estimate_dpr,
     pair_matrix,
     suggest_passing_colour,
+)
+from chalicelib.analysis.ink_measure import (
+    Measured,
+    _channel_max,
+    _channel_sum,
+    _mode_and_count,
 )
 from chalicelib.analysis.text import TextRegion
 
@@ -194,7 +196,9 @@ def test_strip_search_finds_the_same_words(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_resampled_screenshots_are_recognised(text_card: Card) -> None:
-    from chalicelib.analysis.contrast import ColourSnapper, looks_resampled, measure_region
+    from chalicelib.analysis.downscaled_ink import looks_resampled
+    from chalicelib.analysis.ink_measure import measure_region
+    from chalicelib.analysis.ink_snap import ColourSnapper
     from chalicelib.analysis.palette import extract_palette
     from chalicelib.analysis.text import find_text_regions
 

@@ -11,13 +11,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from chalicelib.analysis import analyze_bytes
 from chalicelib.analysis.colour import contrast_ratio
-from chalicelib.analysis.contrast import (
-    ColourSnapper,
-    Measured,
-    looks_resampled,
-    measure_region,
-    stroke_cores,
-)
+from chalicelib.analysis.downscaled_ink import looks_resampled
+from chalicelib.analysis.ink_measure import Measured, measure_region, stroke_cores
+from chalicelib.analysis.ink_snap import ColourSnapper
 from chalicelib.analysis.palette import extract_palette
 from chalicelib.analysis.text import find_text_regions
 
@@ -209,7 +205,8 @@ def test_thin_white_words_whose_ray_leaves_the_cube_near_white_may_be_white() ->
     """White labels on #0d6efd (4.50:1) downscaled: their extreme (#d5e7ff) extrapolated
     along the blend ray leaves the sRGB cube at #fdfffd, a little short of white's ratio, so
     the range must include pure white, and the AA verdict is left open."""
-    from chalicelib.analysis.contrast import ratio_of, thin_ratio_range
+    from chalicelib.analysis.colour import ratio_of
+    from chalicelib.analysis.downscaled_ink import thin_ratio_range
 
     bg = (13, 110, 253)
     low, high = thin_ratio_range((213.0, 231.0, 255.0), bg, 3.58)

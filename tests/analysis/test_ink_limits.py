@@ -13,16 +13,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from chalicelib.analysis import analyze_bytes
 from chalicelib.analysis.colour import contrast_ratio, hex_of, oklab_to_oklch, srgb_to_oklab
-from chalicelib.analysis.contrast import (
-    ColourSnapper,
-    Measured,
-    _box_averaged,
-    _rings,
-    _thin_reach,
-    lossy_overshoot,
-    measure_region,
-    stroke_cores,
-)
+from chalicelib.analysis.downscaled_ink import _box_averaged, _rings, _thin_reach
+from chalicelib.analysis.ink_measure import Measured, measure_region, stroke_cores
+from chalicelib.analysis.ink_snap import ColourSnapper
+from chalicelib.analysis.lossy_ink import lossy_overshoot
 from chalicelib.analysis.text import find_text_regions
 
 RGB = tuple[int, int, int]
