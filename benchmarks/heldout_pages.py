@@ -1,7 +1,9 @@
 """A held-out page set with browser ground truth, in the shared corpus's schema (a generalisation
 check for the analysis engine, which was developed on `../shared/corpus`).
 
-    python benchmarks/heldout_pages.py OUT_DIR [--set heldout|heldout_b] [--no-axe]
+    python benchmarks/heldout_pages.py OUT_DIR [--set SET] [--no-axe]
+
+SET: heldout (the default), heldout_b, heldout_c or heldout_d.
 
 A set is a folder `benchmarks/<set>/` holding its pages `NAME.html` and `pages.json` (NAME ->
 framework, viewport [w, h], dpr, mobile; rendered in that order). `heldout` (the default):
@@ -12,7 +14,16 @@ zebra data table, a mobile page at DPR 3. `heldout_b`: a second set, kept for a 
 (not for tuning): a Fluent-style admin centre, a Carbon-style usage page at DPR 2, an Ant-Design-
 style form with validation states, a Chakra-like landing with a gradient hero, a dark music app
 with coloured chips, a Notion-like document editor, a Kanban board, an email inbox at DPR 2,
-travel search results, an Android settings screen at DPR 3.
+travel search results, an Android settings screen at DPR 3. `heldout_c`: a third set, for a final
+check only (not for tuning): a Polaris-style order page, a Lightning-style CRM, a GOV.UK-style
+service form, a Stripe-like payments page at DPR 1.5, a serif recipe blog, a course catalogue, a
+chat app, a dark-blue weather app at DPR 2, a bank statement, a product page at DPR 2.
+`heldout_d`: a fourth set, for judging only (not for tuning; its individual errors are not to be
+studied): an Adobe-Spectrum-like dark image editor, a Radix-colours dark deployments list, a
+PatternFly-like VM inventory table at DPR 2, an NHS-style health content page with care cards, a
+daisyUI-like landing with a gradient hero, an Elastic-EUI-like log explorer (monospace), a
+marketplace checkout at DPR 1.5, a calendar week view with coloured events, a spreadsheet grid,
+an Ionic-like order-tracking mobile screen at DPR 3.
 
 Writes `OUT_DIR/NAME.png|.json` for the set's pages, `OUT_DIR/variants/NAME-q85.jpg|.json`
 (JPEG quality 85, same geometry) and `NAME-s60.png|.json` (Pillow Lanczos to 60 %, boxes scaled
