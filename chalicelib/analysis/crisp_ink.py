@@ -23,6 +23,11 @@ RGB = tuple[int, int, int]
 # their extreme colour (corpus and held-out pages), words that reach their ink 0.29-0.57.
 _PLATEAU_SHARE = 0.28
 _PLATEAU_MIN_PIXELS = 30.0
+# An extreme that this many words on one background reach exactly is an ink too, whatever
+# its plateau share: a blend that falls short lands on a different code in each word, while
+# 14 px body copy that straddles pixels (59 words of #3f3c30 at a 0.14 share, held-out
+# pages) shows its ink in every word. Shortfalls repeat in at most four words there.
+_SHARED_EXTREME_WORDS = 8
 # Crisp words whose extreme is a blend fall up to 8 % short of their ink; a word without a
 # vertical stem (`Avg.`, `xv`, a lone `1` straddling two columns) up to 10.5 % (held-out
 # pages). A colour that only one word on its background shows as its extreme is no evidence
@@ -59,8 +64,9 @@ def pool_same_ink(measured: list[Measured]) -> list[Measured]:
     blend ray from the same background, a little short of one another, take the most extreme
     colour of the group, which some word did reach. An ink that its words show as a plateau
     (`_PLATEAU_SHARE`) was reached and keeps its place: design systems set body text a shade
-    lighter than headings on the same ray (Tailwind slate-800 under slate-900); a colour
-    that only one word shows may be further short (`_LONE_WINDOW`).
+    lighter than headings on the same ray (Tailwind slate-800 under slate-900), and so does
+    an extreme that many words share exactly (`_SHARED_EXTREME_WORDS`); a colour that only
+    one word shows may be further short (`_LONE_WINDOW`).
     """
     by_bg: dict[RGB, set[RGB]] = {}
     exact: dict[tuple[RGB, RGB], list[float]] = {}
@@ -81,7 +87,10 @@ def pool_same_ink(measured: list[Measured]) -> list[Measured]:
         norms = np.sqrt((vecs * vecs).sum(-1))
         for k, ink in enumerate(inks):
             held, total, words = exact[(bg, ink)]
-            if norms[k] < 1 or (held >= _PLATEAU_MIN_PIXELS and held >= _PLATEAU_SHARE * total):
+            if norms[k] < 1 or (
+                held >= _PLATEAU_MIN_PIXELS
+                and (held >= _PLATEAU_SHARE * total or words >= _SHARED_EXTREME_WORDS)
+            ):
                 continue
             cos = (vecs @ vecs[k]) / np.maximum(norms * norms[k], 1e-9)
             same = (
