@@ -10,7 +10,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from . import contrast as contrast_step
-from . import crisp_ink, downscaled_ink, ink_measure, ink_snap, lossy_ink
+from . import crisp_ink, downscaled_ink, hairlines, ink_measure, ink_snap, lossy_ink
 from . import cvd as cvd_step
 from .colour import delta_e_2000, hex_of, oklab_to_oklch, srgb_to_cielab, srgb_to_oklab
 from .decode import DEFAULT_MAX_PIXELS, DecodedImage, RGBArray, decode_image
@@ -165,13 +165,25 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         if m is not None
     ]
     resampled = downscaled_ink.looks_resampled(measured)
-    work_dpr = (
-        dpr / factor
-        if dpr
-        else contrast_step.estimate_dpr(
-            measured, rgb.shape[1], rescaled=decoded.lossy or resampled or factor > 1
+    if dpr:
+        work_dpr = dpr / factor
+    else:
+        # A resampled image blurs every line to about one pixel, so one-pixel lines tell
+        # nothing there, nor in a lossy file, which may be a downscale too (and whose
+        # ringing `looks_resampled` can take for resampling): only thicker ones do.
+        thinnest = (
+            None
+            if factor > 1 or (resampled and not decoded.lossy)
+            else hairlines.thinnest_line(hairlines.line_thickness_counts(rgb, noise))
         )
-    )
+        if decoded.lossy and thinnest == 1:
+            thinnest = None
+        work_dpr = contrast_step.estimate_dpr(
+            measured,
+            rgb.shape[1],
+            rescaled=decoded.lossy or resampled or factor > 1,
+            thinnest_line=thinnest,
+        )
     downscaled = not decoded.lossy and (resampled or (dpr is not None and work_dpr < 0.85))
     if decoded.lossy:
         overshoot = lossy_ink.lossy_overshoot(measured, rgb)

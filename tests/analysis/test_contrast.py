@@ -156,16 +156,27 @@ def _measured(font_px: float) -> Measured:
 
 
 def test_dpr_estimate_uses_text_size_and_viewport_width() -> None:
-    assert estimate_dpr([_measured(16)] * 5, 1280) == 1.0
-    assert estimate_dpr([_measured(32)] * 5, 2560) == 2.0
+    assert estimate_dpr([_measured(14)] * 5, 1280) == 1.0
+    assert estimate_dpr([_measured(28)] * 5, 2560) == 2.0
     # 1170 px: a 390 px phone at 3x, even though its text alone suggests about 2x
-    assert estimate_dpr([_measured(40)] * 5, 1170) == 3.0
+    assert estimate_dpr([_measured(30)] * 5, 1170) == 3.0
     # a downscaled screenshot: fractional ratio from the text
-    assert estimate_dpr([_measured(9.6)] * 5, 768) == pytest.approx(0.6, abs=0.02)
+    assert estimate_dpr([_measured(8.4)] * 5, 768) == pytest.approx(0.6, abs=0.02)
     assert estimate_dpr([], 1000) == 1.0
-    # a crisp 1280 px screenshot of mostly 11 px labels: still 1x, as no device renders at 0.69x
-    assert estimate_dpr([_measured(11)] * 5, 1280, rescaled=False) == 1.0
-    assert estimate_dpr([_measured(11)] * 5, 1280) == pytest.approx(0.69, abs=0.01)
+    # a crisp 1280 px screenshot of mostly 10 px labels: still 1x, as no device renders at 0.71x
+    assert estimate_dpr([_measured(10)] * 5, 1280, rescaled=False) == 1.0
+    assert estimate_dpr([_measured(10)] * 5, 1280) == pytest.approx(0.71, abs=0.01)
+
+
+def test_dpr_estimate_takes_the_ratio_that_the_hairlines_fit() -> None:
+    """22 px words alone say 1.5x (15 CSS px words), 2 px lines say 2x (11 px labels); clean
+    1 px lines rule out 1.5x, which draws a 1-CSS-px border over two rows. A clear text size
+    still outvotes the lines (a 1x page framed in 2 px borders)."""
+    assert estimate_dpr([_measured(22)] * 5, 1920, rescaled=False) == 1.5
+    assert estimate_dpr([_measured(22)] * 5, 1920, rescaled=False, thinnest_line=2) == 2.0
+    assert estimate_dpr([_measured(18.5)] * 5, 1280, rescaled=False) == 1.5
+    assert estimate_dpr([_measured(18.5)] * 5, 1280, rescaled=False, thinnest_line=1) == 1.0
+    assert estimate_dpr([_measured(13)] * 5, 1280, rescaled=False, thinnest_line=2) == 1.0
 
 
 @pytest.mark.parametrize("size", [(1, 1), (2, 2), (1, 300), (300, 1)])
