@@ -131,11 +131,19 @@ def _edge_fill(
     edge)."""
     best = None
     for i, row in enumerate(rows):
-        centre = np.median(row, axis=0) if noise > 0 else _mode_rgb(row).astype(np.float64)
+        if noise > 0:
+            centre, count = np.median(row, axis=0), 0
+        else:
+            mode, count = _mode_and_count(row)
+            centre = mode.astype(np.float64)
         near = _channel_max(np.abs(row - centre)) <= tol
-        flat = np.count_nonzero(near) >= 0.6 * row.shape[0]
-        # A resampled fill rings by a few codes along a row: its exact mode is one of them.
-        fill = centre if noise > 0 else np.median(row[near], axis=0)
+        n_near = int(np.count_nonzero(near))
+        flat = n_near >= 0.6 * row.shape[0]
+        # A resampled fill rings by a few codes along a row: its exact mode is one of them,
+        # and the median of the codes near it the fill (the mode itself, where it holds most).
+        fill = (
+            centre if noise > 0 or 2 * count > n_near or not flat else np.median(row[near], axis=0)
+        )
         d = float(np.abs(fill - bg).max())
         if flat and d <= tol and (i > 0 or noise == 0):
             break  # the page inside the box: a word, or the space under a badge
