@@ -125,17 +125,30 @@ def _edge_fill(
 ) -> npt.NDArray[np.float64] | None:
     """The first flat colour met going in from one edge of the box (`rows`, edge first): the
     rows a rounded shape (a circle, a pill's ends) crosses only as anti-aliased blends are
-    passed over; a flat row of the page colour ends the search (a lossy image's box may take
-    in one such row outside a badge's edge)."""
-    best, best_d = None, tol
+    passed over, and so are the rows a downscale rings beyond the fill just inside its edge
+    (Lanczos: some ten codes), so the innermost flat row is the fill; a flat row of the page
+    colour ends the search (a lossy image's box may take in one such row outside a badge's
+    edge)."""
+    best = None
     for i, row in enumerate(rows):
-        fill = np.median(row, axis=0) if noise > 0 else _mode_rgb(row).astype(np.float64)
-        flat = np.count_nonzero(_channel_max(np.abs(row - fill)) <= tol) >= 0.6 * row.shape[0]
+        if noise > 0:
+            centre, count = np.median(row, axis=0), 0
+        else:
+            mode, count = _mode_and_count(row)
+            centre = mode.astype(np.float64)
+        near = _channel_max(np.abs(row - centre)) <= tol
+        n_near = int(np.count_nonzero(near))
+        flat = n_near >= 0.6 * row.shape[0]
+        # A resampled fill rings by a few codes along a row: its exact mode is one of them,
+        # and the median of the codes near it the fill (the mode itself, where it holds most).
+        fill = (
+            centre if noise > 0 or 2 * count > n_near or not flat else np.median(row[near], axis=0)
+        )
         d = float(np.abs(fill - bg).max())
         if flat and d <= tol and (i > 0 or noise == 0):
             break  # the page inside the box: a word, or the space under a badge
-        if flat and d > best_d:  # blurred edge rows are flat too, but nearer the page
-            best, best_d = fill, d
+        if flat and d > tol:  # blurred edge rows are flat too: the innermost flat row wins
+            best = fill
     return best
 
 
@@ -170,14 +183,16 @@ def _badge_fill(
             return None  # the fill must close round the label: a bold glyph's strokes do not
         ends.append(end)
     top, bottom = ends[0], ends[1]
-    # JPEG drifts a saturated fill's chroma by up to twice the edge tolerance between rows.
-    agree = tol if noise == 0 else 2 * tol
+    # JPEG drifts a saturated fill's chroma by up to twice the edge tolerance between rows,
+    # and a resampled one rings by as much near its edges.
+    agree = 2 * tol
     if max(float(np.abs(e - top).max()) for e in ends) > agree:
         return None
     near_all = _channel_max(np.abs(inner - (top + bottom) / 2)) <= agree
     if near_all.mean() < 0.35:
         return None
-    return top if noise == 0 else np.median(inner[near_all], axis=0)
+    fill: npt.NDArray[np.float64] = np.median(inner[near_all], axis=0)
+    return fill
 
 
 def _inside_badge(
@@ -191,7 +206,8 @@ def _inside_badge(
     with the fill, so they are not ink: a label in the page's colour (white on a badge on a
     white page) is enclosed by the fill and stays ink."""
     axis = fill - page
-    t = np.clip(((inner - page) @ axis) / max(float(axis @ axis), 1.0), 0.0, 1.0)
+    # A tenth of the way beyond the page: the halo a ringing downscale leaves outside a badge.
+    t = np.clip(((inner - page) @ axis) / max(float(axis @ axis), 1.0), -0.1, 1.0)
     tol = 3 * noise + 8 if noise == 0 else 6 * noise + 16  # JPEG rings round a shape's edge
     outside = _channel_max(np.abs(inner - (page + t[..., None] * axis))) <= tol
     outside &= _channel_max(np.abs(inner - fill)) > tol  # the fill encloses the label

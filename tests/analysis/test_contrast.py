@@ -430,6 +430,35 @@ def test_label_of_a_tight_pill_is_read_on_the_pill(
         assert left - 2 <= f.bbox[0] and f.bbox[0] + f.bbox[2] <= right + 2  # the label's box
 
 
+def test_labels_of_downscaled_badges_are_read_on_their_fill(
+    encode: Callable[..., bytes],
+) -> None:
+    """At 60 % Lanczos a badge's fill rings just inside its edge (a row or column some ten
+    codes beyond the fill) and the page shows a halo just outside it: the fill is the
+    innermost flat row from each side, the four sides agree within the ringing, and the halo
+    is page, not ink. Each white label is then read on its badge's fill, inside the badge."""
+    fill = (96, 165, 250)
+    im = Image.new("RGB", (480, 120), (245, 245, 245))
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=14)
+    badges = []
+    for k, word in enumerate(("NEW", "SALE", "ONLY 3 LEFT", "LIMITED")):
+        left, top, right, bottom = draw.textbbox((30 + 110 * k, 40), word, font=font)
+        badge = (left - 6, top - 4, right + 6, bottom + 4)
+        draw.rounded_rectangle(badge, radius=4, fill=fill)
+        draw.text((30 + 110 * k, 40), word, fill=(255, 255, 255), font=font)
+        badges.append(tuple(round(0.6 * v) for v in badge))
+    small = im.resize((round(0.6 * im.width), round(0.6 * im.height)), Image.Resampling.LANCZOS)
+    findings = analyze_bytes(encode(small)).contrast.findings
+    assert len(findings) == 4
+    for f, (x0, y0, x1, y1) in zip(sorted(findings, key=lambda f: f.bbox[0]), badges, strict=True):
+        bg = tuple(int(f.background[i : i + 2], 16) for i in (1, 3, 5))
+        assert max(abs(a - b) for a, b in zip(bg, fill, strict=True)) <= 8
+        assert not f.passes.aa  # white on #60a5fa is 2.54:1
+        x, y, w, h = f.bbox
+        assert x0 < x and x + w < x1 and y0 < y and y + h < y1  # the label, not the badge
+
+
 def test_lossy_verdicts_at_the_threshold_are_flagged_uncertain(
     encode: Callable[..., bytes],
 ) -> None:
