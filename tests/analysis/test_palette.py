@@ -121,3 +121,25 @@ def test_pale_tinted_surfaces_are_not_folded_into_white(
     for colour in [*tints, (255, 255, 255)]:
         de = delta_e_2000(lab, srgb_to_cielab(np.array(colour, dtype=float)))
         assert float(de.min()) <= 1.5, (colour, reported)
+
+
+def test_a_border_beside_an_anti_aliasing_fringe_is_no_gradient_leftover() -> None:
+    """Short strokes of many light inks leave a fringe of blend codes with no dominant one,
+    which the palette search takes for a gradient; the 1-px `#c9c9c9` borders of the cards
+    beside it hold many times its samples and are a design colour, not a gradient leftover
+    (a CRM page lost its card and input borders this way)."""
+    scale = 8  # strokes 1 px wide at subpixel offsets: drawn large, then box-averaged
+    big = Image.new("RGB", (1000 * scale, 700 * scale), (255, 255, 255))
+    draw = ImageDraw.Draw(big)
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        x, y = rng.integers(40 * scale, 960 * scale), rng.integers(40 * scale, 640 * scale)
+        ink = tuple(int(v) for v in rng.integers(180, 220, 3))
+        draw.rectangle((x, y, x + scale - 1, y + 12 * scale - 1), fill=ink)
+    im = big.resize((1000, 700), Image.Resampling.BOX)
+    draw = ImageDraw.Draw(im)
+    for k in range(4):
+        box = (20 + 245 * k, 20, 240 + 245 * k, 680)
+        draw.rounded_rectangle(box, radius=6, outline=(201, 201, 201))
+    palette = extract_palette(np.asarray(im))
+    assert (201, 201, 201) in [c.rgb for c in palette.colours]
