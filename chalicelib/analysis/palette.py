@@ -39,6 +39,10 @@ _PHOTO_FLAT_SHARE = 0.35
 # (measured: real gradient leftovers 0.01-1.7 times; fills and borders beside a text fringe
 # 2.5-29 times; 2 or 3 also rescued a grey that text on a downscale then snapped to).
 _LEFTOVER_RATIO = 4.0
+# With compression noise a cluster gathers codes up to 2 dE2000 per unit of noise beyond
+# `_CLUSTER_DE2000`; a code out there that alone holds this share of the samples is a fill of
+# its own (a JPEG's #fffaf0 band is 4.9 dE2000 from white, inside white's widened reach).
+_OWN_FILL_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,9 @@ def extract_palette(
             near = np.flatnonzero(members & (d > _SURELY_NEAR))
             de = delta_e_2000(cielab[near], cielab[i])
             members[near[de > _CLUSTER_DE2000 + _NOISE_DE2000 * noise]] = False
+            if noise > 0:
+                own = near[(de > _CLUSTER_DE2000) & (counts[near] >= _OWN_FILL_SHARE * total)]
+                members[own] = False
         assigned |= members
         n = float(counts[members].sum())
         unassigned -= n
