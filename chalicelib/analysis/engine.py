@@ -42,6 +42,12 @@ ENGINE_VERSION = "0.3.0"
 # in strips, so this only guards against limits raised far beyond the default.
 WORK_MAX_PIXELS = 64_000_000
 _TEXT_MIN_FRACTION = 0.002
+# A downscale thins every stroke, and the ink measured in its cores falls to a fraction of the
+# text's area (kanban s60: 0.10 % of the page for a #172b4d that covers 0.90 %), while its
+# blurred edges give inks that two or three regions share by chance: there a text colour needs
+# half the share but four regions.
+_DOWNSCALED_TEXT_MIN_FRACTION = 0.001
+_DOWNSCALED_TEXT_MIN_REGIONS = 4
 # CIEDE2000 between inks that are one design colour measured twice (neighbouring 8-bit codes
 # of a grey differ by 0.3-0.8; 2.0 also merged distinct measures and added more wrong inks).
 _INK_SAME_DE = 1.2
@@ -93,11 +99,20 @@ def _group_inks(
 
 
 def _merge_text_colours(
-    palette: Palette, findings: list[contrast_step.Finding], total_px: int
+    palette: Palette,
+    findings: list[contrast_step.Finding],
+    total_px: int,
+    *,
+    downscaled: bool = False,
 ) -> list[tuple[PaletteColour, bool]]:
     """Palette colours plus text colours recovered from glyphs (thin strokes are rarely flat
     enough for the palette search). Returns (colour, used_as_text)."""
     colours = [(c, False) for c in palette.colours]
+    min_fraction, min_regions = (
+        (_DOWNSCALED_TEXT_MIN_FRACTION, _DOWNSCALED_TEXT_MIN_REGIONS)
+        if downscaled
+        else (_TEXT_MIN_FRACTION, 2)
+    )
     groups = _group_inks(findings)
     if not groups:
         return colours
@@ -111,7 +126,7 @@ def _merge_text_colours(
             if de[j] < 3.0:
                 colours[j] = (colours[j][0], True)
                 continue
-        if frac >= _TEXT_MIN_FRACTION and n_regions >= 2:
+        if frac >= min_fraction and n_regions >= min_regions:
             colours.append((PaletteColour(fg, frac, 0.0), True))
             labs = np.vstack([labs, flab[None]])
     return colours
@@ -196,7 +211,7 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
         measured = crisp_ink.keep_exact_fills(measured)
     findings = contrast_step.rate(measured, work_dpr)
     total_px = rgb.shape[0] * rgb.shape[1]
-    colours = _merge_text_colours(palette, findings, total_px)
+    colours = _merge_text_colours(palette, findings, total_px, downscaled=downscaled)
     if downscaled:
         colours = _drop_edge_blends(colours)
     colours.sort(key=lambda ct: -ct[0].fraction)

@@ -35,6 +35,14 @@ _NOISE_DE2000 = 2.0
 _SURELY_NEAR = 0.006  # OKLab distance within which CIEDE2000 stays below ~2.5: not computed
 _MAX_SEEDS = 96
 _PHOTO_FLAT_SHARE = 0.35
+# A gradient leftover holds at most this many times the samples of the continuum near it
+# (measured: real gradient leftovers 0.01-1.7 times; fills and borders beside a text fringe
+# 2.5-29 times; 2 or 3 also rescued a grey that text on a downscale then snapped to).
+_LEFTOVER_RATIO = 4.0
+# With compression noise a cluster gathers codes up to 2 dE2000 per unit of noise beyond
+# `_CLUSTER_DE2000`; a code out there that alone holds this share of the samples is a fill of
+# its own (a JPEG's #fffaf0 band is 4.9 dE2000 from white, inside white's widened reach).
+_OWN_FILL_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -222,6 +230,9 @@ def extract_palette(
             near = np.flatnonzero(members & (d > _SURELY_NEAR))
             de = delta_e_2000(cielab[near], cielab[i])
             members[near[de > _CLUSTER_DE2000 + _NOISE_DE2000 * noise]] = False
+            if noise > 0:
+                own = near[(de > _CLUSTER_DE2000) & (counts[near] >= _OWN_FILL_SHARE * total)]
+                members[own] = False
         assigned |= members
         n = float(counts[members].sum())
         unassigned -= n
@@ -242,16 +253,22 @@ def extract_palette(
             flatness = max(flatness, float(and_counts[i]) / float(counts[i]))
         seeds.append((centre, n, flatness, continuum, lab[i]))
 
-    # Leftovers of a gradient, between its continuum clusters, are gradient too.
-    gradient_labs = [s[4] for s in seeds if s[3]]
-    if gradient_labs:
-        glab = np.array(gradient_labs)
+    # Leftovers of a gradient, between its continuum clusters, are gradient too; they hold
+    # about as many samples as the continuum clusters beside them. A colour far heavier than
+    # the "gradient" near it is a fill or border beside the anti-aliasing fringe of text,
+    # whose spread of blend codes also has no dominant one (a 1-px `#c9c9c9` card border
+    # beside grey glyph edges: 18 times their samples).
+    gradient = [(s[4], s[1]) for s in seeds if s[3]]
+    if gradient:
+        glab = np.array([g[0] for g in gradient])
+        gn = np.array([g[1] for g in gradient])
         kept_seeds = []
         for seed in seeds:
             if seed[3]:
                 continue
-            near = np.sqrt(((glab - seed[4]) ** 2).sum(-1)).min() < 2.5 * _CLUSTER_RADIUS
-            if near and seed[1] < 0.03 * total:
+            near = np.sqrt(((glab - seed[4]) ** 2).sum(-1)) < 2.5 * _CLUSTER_RADIUS
+            beside = float(gn[near].sum())
+            if beside > 0 and seed[1] < 0.03 * total and seed[1] <= _LEFTOVER_RATIO * beside:
                 continue
             kept_seeds.append(seed)
         seeds = kept_seeds

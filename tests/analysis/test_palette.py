@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from chalicelib.analysis.colour import delta_e_2000, srgb_to_cielab, to_hex
 from chalicelib.analysis.decode import decode_image
@@ -121,3 +121,43 @@ def test_pale_tinted_surfaces_are_not_folded_into_white(
     for colour in [*tints, (255, 255, 255)]:
         de = delta_e_2000(lab, srgb_to_cielab(np.array(colour, dtype=float)))
         assert float(de.min()) <= 1.5, (colour, reported)
+
+
+def test_a_border_beside_an_anti_aliasing_fringe_is_no_gradient_leftover() -> None:
+    """Short strokes of many light inks leave a fringe of blend codes with no dominant one,
+    which the palette search takes for a gradient; the 1-px `#c9c9c9` borders of the cards
+    beside it hold many times its samples and are a design colour, not a gradient leftover
+    (a CRM page lost its card and input borders this way)."""
+    scale = 8  # strokes 1 px wide at subpixel offsets: drawn large, then box-averaged
+    big = Image.new("RGB", (1000 * scale, 700 * scale), (255, 255, 255))
+    draw = ImageDraw.Draw(big)
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        x, y = rng.integers(40 * scale, 960 * scale), rng.integers(40 * scale, 640 * scale)
+        ink = tuple(int(v) for v in rng.integers(180, 220, 3))
+        draw.rectangle((x, y, x + scale - 1, y + 12 * scale - 1), fill=ink)
+    im = big.resize((1000, 700), Image.Resampling.BOX)
+    draw = ImageDraw.Draw(im)
+    for k in range(4):
+        box = (20 + 245 * k, 20, 240 + 245 * k, 680)
+        draw.rounded_rectangle(box, radius=6, outline=(201, 201, 201))
+    palette = extract_palette(np.asarray(im))
+    assert (201, 201, 201) in [c.rgb for c in palette.colours]
+
+
+def test_a_pale_band_in_a_noisy_jpeg_is_not_folded_into_white(
+    encode: Callable[..., bytes],
+) -> None:
+    """Text makes a JPEG's estimated noise high enough (3) that white's cluster reaches 8.5
+    dE2000; Chakra's #fffaf0 band (4.9 from white) is a fill of its own, not noise of white."""
+    im = Image.new("RGB", (1000, 700), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((0, 500, 999, 560), fill=(255, 250, 240))
+    font = ImageFont.load_default(size=14)
+    for row in range(20):
+        line = "Quarterly revenue report and open invoices " * 3
+        draw.text((30, 20 + 22 * row), line, font=font, fill=(50, 49, 48))
+    palette = extract_palette(decode_image(encode(im, "JPEG", quality=85)).rgb)
+    lab = srgb_to_cielab(np.array([c.rgb for c in palette.colours], dtype=float))
+    de = delta_e_2000(lab, srgb_to_cielab(np.array((255, 250, 240), dtype=float)))
+    assert float(de.min()) <= 1.5

@@ -93,3 +93,32 @@ def test_never_flat_rare_colour_of_a_downscale_is_an_edge_blend() -> None:
     ]
     kept = [c.rgb for c, _ in _drop_edge_blends(colours)]
     assert kept == [(255, 255, 255), (233, 235, 238), (224, 224, 224), (33, 33, 33)]
+
+
+def test_a_downscale_keeps_a_text_ink_read_in_four_regions(encode: Callable[..., bytes]) -> None:
+    """A 60 % downscale thins the strokes of four bold #172b4d labels until their measured
+    ink is under the 0.2 % a text colour needs; read in four separate regions, it is still a
+    design colour."""
+    bold, body = ImageFont.load_default(size=20), ImageFont.load_default(size=16)
+    im = Image.new("RGB", (1200, 800), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    draw.rectangle((0, 0, 1199, 90), fill=(0, 82, 204))
+    navy = (23, 43, 77)
+    for k in range(4):
+        draw.text(
+            (40 + 280 * k, 130), "Done", font=bold, fill=navy, stroke_width=1, stroke_fill=navy
+        )
+    for k in range(9):
+        xy = (40 + 380 * (k % 3), 200 + 60 * (k // 3))
+        draw.text(xy, "Sprint review notes", font=body, fill=(94, 108, 132))
+    small = im.resize((720, 480), Image.Resampling.LANCZOS)
+    palette = analyze_bytes(encode(small)).palette
+    assert "#162a4c" in [p.hex for p in palette]  # #172b4d within one code
+
+
+def test_a_downscale_needs_four_regions_for_a_text_ink() -> None:
+    """On a downscale, blurred edges give inks that two regions share by chance."""
+    palette = Palette(colours=[PaletteColour((255, 255, 255), 0.9, 1.0)], kind="flat", noise=0.0)
+    findings = [_finding((40, 40, 90), 150) for _ in range(2)]
+    assert len(_merge_text_colours(palette, findings, 100_000)) == 2
+    assert len(_merge_text_colours(palette, findings, 100_000, downscaled=True)) == 1
