@@ -120,3 +120,26 @@ def test_a_faint_line_fused_under_a_dark_one_by_a_downscale_is_its_own_region(ga
     for f in failing:
         assert f.ratio < 3.0 and f.bbox[3] <= 10  # the grey line alone
     assert all(f.passes.aa for f in findings if f not in failing)
+
+
+def test_a_grey_count_after_a_dark_label_is_its_own_region() -> None:
+    """Small text is joined across its word spaces, so at 60 % a grey count set after a dark
+    label (#8f8f8f on white, 3.2:1) became one region with the label, reported with the
+    label's ink (passing): the box is cut at the word space where the inks differ."""
+    im = Image.new("RGB", (400, 120), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=14)
+    ends = []
+    for k, (label, count) in enumerate([("Winter", "(118)"), ("Graduate", "(154)")]):
+        y = 20 + 40 * k
+        draw.text((20, y), label, fill=(46, 45, 41), font=font)
+        ends.append(draw.textbbox((20, y), label, font=font)[2] * 0.6)
+        draw.text((ends[-1] / 0.6 + 4, y), count, fill=(143, 143, 143), font=font)
+    buf = io.BytesIO()
+    im.resize((240, 72), Image.Resampling.LANCZOS).save(buf, "PNG")
+    findings = analyze_bytes(buf.getvalue()).contrast.findings
+    failing = sorted((f for f in findings if not f.passes.aa), key=lambda f: f.bbox[1])
+    assert len(failing) == 2  # one count on each line, on its own
+    for f, end in zip(failing, ends, strict=True):
+        assert f.ratio < 4.5 and f.bbox[0] >= end
+    assert all(f.ratio > 10 for f in findings if f not in failing)  # the labels alone
