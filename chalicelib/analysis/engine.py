@@ -37,7 +37,9 @@ from .tokens import build_tokens
 # 0.3.0: aa_uncertain and lossy precision ranges, pale tints and chips in the palette, crisp
 # inks kept apart from close shades, device DPRs for crisp screenshots, badges, broken
 # outlines and blurred text lines in text search.
-ENGINE_VERSION = "0.3.0"
+# 0.4.0: DPR from hairlines and a 14 px word prior, inks many words share, badges and stacked
+# or two-ink lines on downscales, border and pale-fill palette colours, downscaled text inks.
+ENGINE_VERSION = "0.4.0"
 # Larger images are analysed at a reduced scale so memory stays bounded. Text search works
 # in strips, so this only guards against limits raised far beyond the default.
 WORK_MAX_PIXELS = 64_000_000
