@@ -2,11 +2,11 @@
 
 Text size alone cannot tell 1.5x from 2x: a page of 11 px labels at 2x looks like a page of
 15 px body text at 1.5x. Layout can: borders and dividers are whole CSS pixels, so a 1-CSS-px
-line is one image pixel thick at 1x (and at 1.5x, where Chromium snaps it to one device pixel),
-two at 2x and three at 3x. A line here is a run of one to three rows (or columns) of one flat
-colour between flat areas on both sides, darker or lighter than both: soft shadows and
-gradients change monotonically and are not lines, and glyphs are too short to be flat over
-the window that is checked on either side of a sampled pixel.
+line is one image pixel thick at 1x, two at 2x and three at 3x (at 1.5x Chromium draws it over
+two rows, one of them a blend: no clean line). A line here is a run of one to three rows (or
+columns) of one flat colour, darker or lighter than both sides, between flat areas at least
+two rows deep: the darkest row of a soft shadow and the rows of a gradient are not lines, and
+glyphs are too short to be flat over the window checked on either side of a sampled pixel.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ RGBArray = npt.NDArray[np.uint8]
 
 _STEP = 8  # the flat-window test looks this far, and twice this far, along the line
 _MAX_THICKNESS = 3
-_MIN_STEP = 6  # luma (or packed-code) units by which a line stands out from both sides
+_MIN_STEP = 6  # luma codes by which a line stands out from both sides
 
 
 def _keys(rgb: RGBArray, tol: int) -> npt.NDArray[np.int32]:
