@@ -39,6 +39,12 @@ _CLIPPED_SHARE = 0.05
 # within 1 dE2000 (about one code near white), not the 3+ of a single noisy estimate, which
 # took light button fills (#f8f9fa, #f6f8fa) for the white page around them.
 _BG_SNAP_DE = 1.0
+# A region whose ink fills this share of its own ink box, at least this many pixels both
+# ways and at most this much longer one way than the other, is a filled shape if its core
+# survives erosion (`_solid_shape`).
+_SOLID_FILL = 0.7
+_SOLID_MIN_PX = 8
+_SOLID_ASPECT = 1.6
 # Stems of 2 px and more (median run at >= 50 % of the extreme) are wide enough to reach the
 # ink, so such a word's extreme is never short of it (`downscaled_ink`); it may have whole
 # stroke cores (`lossy_ink`), and its size is also read from stroke crossings.
@@ -221,6 +227,37 @@ def _inside_badge(
     return out
 
 
+def _solid_shape(ink: npt.NDArray[np.bool_], *, badge: bool) -> bool:
+    """Whether a region's ink is a filled shape rather than glyphs: a status dot, a legend
+    square, a coloured avatar or icon tile, which text search takes in whole. Glyphs fill at
+    most about half of their own ink box, a dot or square over `_SOLID_FILL` of it (a disc
+    0.79), once the box is larger than a glyph's stroke (`_SOLID_MIN_PX` both ways) and
+    about as tall as wide (a lone `l` or `I` is a filled bar too). Inside a
+    badge the label sits in the middle: a fill whose only ink is the blended rim of its
+    rounded corners (a photo placeholder, a plain avatar circle) holds no label."""
+    h, w = ink.shape
+    if badge and not ink[h // 4 : h - h // 4, w // 4 : w - w // 4].any():
+        return True
+    ink_count = int(np.count_nonzero(ink))
+    if ink_count < _SOLID_FILL * _SOLID_MIN_PX * _SOLID_MIN_PX:
+        return False
+    rows, cols = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+    ih, iw = int(rows[-1] - rows[0] + 1), int(cols[-1] - cols[0] + 1)
+    if (
+        min(ih, iw) >= _SOLID_MIN_PX
+        and max(ih, iw) <= _SOLID_ASPECT * min(ih, iw)
+        and ink_count >= _SOLID_FILL * ih * iw
+    ):
+        # Blurred bold glyphs can fill their box as well (JPEG and downscales close the
+        # counters of a `B`), but their strokes are narrower than half the box: only a shape
+        # survives eroding a quarter of its size from every side.
+        core = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        for _ in range(min(ih, iw) // 4):
+            core = _eroded(core)
+        return bool(core.any())
+    return False
+
+
 def measure_region(
     rgb: RGBArray, region: TextRegion, noise: float, snap: ColourSnapper
 ) -> Measured | None:
@@ -262,8 +299,8 @@ def measure_region(
             int(cols[-1] - cols[0] + 1),
             int(rows[-1] - rows[0] + 1),
         )
-    if ink_count > 0.6 * ink.size:  # a filled shape (button, bar, badge), not glyphs
-        return None
+    if ink_count > 0.6 * ink.size or _solid_shape(ink, badge=fill is not None):
+        return None  # a filled shape (button, bar, badge, dot, icon), not glyphs
     # Crisp: the pixels within 10 % of the extreme. Noisy: the top 15 % of the ink, robust
     # to ringing overshoot and to blends.
     strong = dist2 >= (0.81 * dmax2 if noise == 0 else np.quantile(dist2[ink], 0.85))
