@@ -151,13 +151,15 @@ def delta_e_2000(lab1: npt.ArrayLike, lab2: npt.ArrayLike) -> FloatArray:
     dhp = h2p - h1p
     dhp = np.where(dhp > 180, dhp - 360, dhp)
     dhp = np.where(dhp < -180, dhp + 360, dhp)
-    dhp = np.where(c1p * c2p == 0, 0.0, dhp)
-    d_hp = 2 * np.sqrt(c1p * c2p) * np.sin(np.radians(dhp) / 2)
+    c12p = c1p * c2p  # each repeated term once: the same values, fewer numpy calls
+    no_hue = c12p == 0
+    dhp = np.where(no_hue, 0.0, dhp)
+    d_hp = 2 * np.sqrt(c12p) * np.sin(np.radians(dhp) / 2)
     lbp = (l1 + l2) / 2
     cbp = (c1p + c2p) / 2
     hsum = h1p + h2p
     hbp = np.where(
-        c1p * c2p == 0,
+        no_hue,
         hsum,
         np.where(
             np.abs(h1p - h2p) <= 180,
@@ -179,15 +181,8 @@ def delta_e_2000(lab1: npt.ArrayLike, lab2: npt.ArrayLike) -> FloatArray:
     s_c = 1 + 0.045 * cbp
     s_h = 1 + 0.015 * cbp * t
     r_t = -np.sin(np.radians(2 * d_theta)) * r_c
-    return np.asarray(
-        np.sqrt(
-            (dlp / s_l) ** 2
-            + (dcp / s_c) ** 2
-            + (d_hp / s_h) ** 2
-            + r_t * (dcp / s_c) * (d_hp / s_h)
-        ),
-        dtype=np.float64,
-    )
+    dc, dh = dcp / s_c, d_hp / s_h
+    return np.asarray(np.sqrt((dlp / s_l) ** 2 + dc**2 + dh**2 + r_t * dc * dh), dtype=np.float64)
 
 
 def to_hex(rgb: npt.ArrayLike) -> str:

@@ -30,18 +30,17 @@ def _keys(rgb: RGBArray, tol: int) -> npt.NDArray[np.int32]:
     return np.asarray((299 * r + 587 * g + 114 * b + 500) // 1000, dtype=np.int32)
 
 
-def _lines_across(keys: npt.NDArray[np.int32], luma: npt.NDArray[np.int32], tol: int) -> set[int]:
-    """Lines crossing the columns of `keys` (every `_STEP`-th column of the image): thin runs
-    down the even columns that stand out from both sides, with the columns one and two steps
-    either side equal, as (first row) * 4 + thickness."""
+def _lines_across(keys: npt.NDArray[np.int32], sub: RGBArray, tol: int) -> set[int]:
+    """Lines crossing the columns of `keys` (the keys of `sub`, every `_STEP`-th column of the
+    image): thin runs down the even columns that stand out from both sides, with the columns
+    one and two steps either side equal, as (first row) * 4 + thickness."""
     h, n = keys.shape
     if n < 5 or h < 5:
         return set()
     ref = keys[:, 2:-2:2]
-    cols = np.arange(2, n - 2, 2)
     flat = np.ones(ref.shape, dtype=bool)
-    for d in (-2, -1, 1, 2):
-        flat &= np.abs(keys[:, cols + d] - ref) <= tol
+    for d in (-2, -1, 1, 2):  # slices, not a gather of the columns
+        flat &= np.abs(keys[:, 2 + d : n - 2 + d : 2] - ref) <= tol
     changed = np.ones(ref.shape, dtype=bool)
     changed[1:] = np.abs(ref[1:] - ref[:-1]) > tol
     col_changed = changed.T.ravel()
@@ -58,12 +57,18 @@ def _lines_across(keys: npt.NDArray[np.int32], luma: npt.NDArray[np.int32], tol:
     ok = flat[y0, col] & flat[y1 - 1, col] & flat[y0 - 1, col] & flat[y1, col]
     ok &= np.abs(ref[y0 - 2, col] - ref[y0 - 1, col]) <= tol
     ok &= np.abs(ref[y1 + 1, col] - ref[y1, col]) <= tol
-    lum = luma[:, 2:-2:2]
-    line, above, below = lum[y0, col], lum[y0 - 1, col], lum[y1, col]
+    # Luma only where the sides are flat: a lossless file's keys are exact colours, and the
+    # luma of a few hundred candidates is far cheaper than of the whole sample.
+    col, y0, y1, t = col[ok], y0[ok], y1[ok], t[ok]
+    x = 2 * col + 2
+    if tol:
+        line, above, below = keys[y0, x], keys[y0 - 1, x], keys[y1, x]
+    else:
+        line, above, below = (_keys(sub[rows, x], 1) for rows in (y0, y0 - 1, y1))
     step = max(_MIN_STEP, 4 * tol)
     darker = (line <= above - step) & (line <= below - step)
     lighter = (line >= above + step) & (line >= below + step)
-    ok &= darker | lighter
+    ok = darker | lighter
     return set((y0[ok] * (_MAX_THICKNESS + 1) + t[ok]).tolist())
 
 
@@ -73,9 +78,7 @@ def line_thickness_counts(rgb: RGBArray, noise: float = 0.0) -> tuple[int, int, 
     tol = int(min(8, round(2.5 * noise))) if noise > 0 else 0
     counts = [0] * (_MAX_THICKNESS + 1)
     for sub in (rgb[:, ::_STEP], rgb[::_STEP, :].transpose(1, 0, 2)):
-        keys = _keys(sub, tol)
-        luma = keys if tol else _keys(sub, 1)
-        for code in _lines_across(keys, luma, tol):
+        for code in _lines_across(_keys(sub, tol), sub, tol):
             counts[code % (_MAX_THICKNESS + 1)] += 1
     return counts[1], counts[2], counts[3]
 

@@ -107,7 +107,9 @@ def _mode_and_count(pixels: npt.NDArray[np.int32]) -> tuple[npt.NDArray[np.int32
     first[0] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
     starts = np.flatnonzero(first)
-    counts = np.diff(starts, append=n)
+    counts = np.empty_like(starts)  # np.diff(starts, append=n), without its overhead
+    np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+    counts[-1] = n - starts[-1]
     best = int(np.argmax(counts))  # the first of equal counts: the smallest key, as np.unique
     k = int(keys[starts[best]])
     return np.array([(k >> 16) & 255, (k >> 8) & 255, k & 255], dtype=np.int32), int(counts[best])
@@ -139,10 +141,11 @@ def _edge_fill(
     for i, row in enumerate(rows):
         if noise > 0:
             centre, count = np.median(row, axis=0), 0
+            near = _channel_max(np.abs(row - centre)) <= tol
         else:
             mode, count = _mode_and_count(row)
             centre = mode.astype(np.float64)
-        near = _channel_max(np.abs(row - centre)) <= tol
+            near = _channel_max(np.abs(row - mode)) <= tol  # exact in integers
         n_near = int(np.count_nonzero(near))
         flat = n_near >= 0.6 * row.shape[0]
         # A resampled fill rings by a few codes along a row: its exact mode is one of them,
@@ -365,12 +368,15 @@ def _run_lengths(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
     """Lengths of horizontal runs of True in each row."""
     if mask.size == 0:
         return np.zeros(0, dtype=np.int64)
-    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask
-    d = np.diff(padded, axis=1)
-    starts = np.nonzero(d == 1)
-    ends = np.nonzero(d == -1)
-    return np.asarray(ends[1] - starts[1], dtype=np.int64)
+    # One boolean per pixel boundary (w + 1 per row), set where the mask changes: starts and
+    # ends alternate along each row, so a run's length is the distance of its flat indices.
+    h, w = mask.shape
+    changed = np.empty((h, w + 1), dtype=np.bool_)
+    changed[:, 0] = mask[:, 0]
+    changed[:, -1] = mask[:, -1]
+    np.not_equal(mask[:, 1:], mask[:, :-1], out=changed[:, 1:-1])
+    changes = np.flatnonzero(changed)
+    return np.asarray(changes[1::2] - changes[0::2], dtype=np.int64)
 
 
 @dataclass(frozen=True)

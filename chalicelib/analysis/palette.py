@@ -228,11 +228,12 @@ def extract_palette(
         continuum = counts[i] / wide_n < 0.15 and peak < 0.55 and int(members.sum()) >= 20
         if not continuum:  # a gradient is taken whole; a colour only within its dE radius
             near = np.flatnonzero(members & (d > _SURELY_NEAR))
-            de = delta_e_2000(cielab[near], cielab[i])
-            members[near[de > _CLUSTER_DE2000 + _NOISE_DE2000 * noise]] = False
-            if noise > 0:
-                own = near[(de > _CLUSTER_DE2000) & (counts[near] >= _OWN_FILL_SHARE * total)]
-                members[own] = False
+            if near.size:  # often none: delta_e_2000 costs ~0.15 ms even on no colours
+                de = delta_e_2000(cielab[near], cielab[i])
+                members[near[de > _CLUSTER_DE2000 + _NOISE_DE2000 * noise]] = False
+                if noise > 0:
+                    own = near[(de > _CLUSTER_DE2000) & (counts[near] >= _OWN_FILL_SHARE * total)]
+                    members[own] = False
         assigned |= members
         n = float(counts[members].sum())
         unassigned -= n
