@@ -283,11 +283,13 @@ def _ink_parts(
     missed. The cut taken is the one whose sides differ most; each side is cut again.
     """
     y0, y1, x0, x1 = box
+    min_width = _PART_MIN_WIDTH * (y1 - y0)
+    if x1 - x0 < 2 * min_width:  # too short for two parts (most words of a page)
+        return [box]
     mask = glyph[y0:y1, x0:x1]
     filled = mask.any(axis=0)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], filled.astype(np.int8), [0]))))
     starts, ends = edges[::2], edges[1::2]  # the runs of columns holding glyph pixels
-    min_width = _PART_MIN_WIDTH * (y1 - y0)
     if starts.size < 2 or ends[-1] - starts[0] < 2 * min_width:
         return [box]
     height, width = rgb.shape[:2]
