@@ -368,15 +368,8 @@ def _run_lengths(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
     """Lengths of horizontal runs of True in each row."""
     if mask.size == 0:
         return np.zeros(0, dtype=np.int64)
-    # One boolean per pixel boundary (w + 1 per row), set where the mask changes: starts and
-    # ends alternate along each row, so a run's length is the distance of its flat indices.
-    h, w = mask.shape
-    changed = np.empty((h, w + 1), dtype=np.bool_)
-    changed[:, 0] = mask[:, 0]
-    changed[:, -1] = mask[:, -1]
-    np.not_equal(mask[:, 1:], mask[:, :-1], out=changed[:, 1:-1])
-    changes = np.flatnonzero(changed)
-    return np.asarray(changes[1::2] - changes[0::2], dtype=np.int64)
+    runs = components.runs_of(mask)
+    return np.asarray(runs.end - runs.start, dtype=np.int64)
 
 
 @dataclass(frozen=True)
