@@ -243,8 +243,8 @@ def _stacked_lines(
     bg = np.median(np.concatenate(outside), axis=0)
     strength = np.sqrt(((b - bg) ** 2).sum(-1)).max(axis=1)
     text_rows = strength > max(12.0, 0.1 * float(strength.max(initial=0.0)))
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], text_rows.astype(np.int8), [0]))))
-    bands = [(int(a), int(e)) for a, e in zip(edges[::2], edges[1::2], strict=True)]
+    row_runs = components.runs_of(text_rows[None, :])  # the bands of text rows
+    bands = list(zip(row_runs.start.tolist(), row_runs.end.tolist(), strict=True))
     lines = [(a, e) for a, e in bands if e - a >= max(4.0, 0.5 * med_h)]
     peaks = [float(strength[a:e].max()) for a, e in lines]
     if len(lines) < 2 or min(peaks) > _STACKED_SAME_INK * max(peaks):
@@ -287,9 +287,9 @@ def _ink_parts(
     if x1 - x0 < 2 * min_width:  # too short for two parts (most words of a page)
         return [box]
     mask = glyph[y0:y1, x0:x1]
-    filled = mask.any(axis=0)
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], filled.astype(np.int8), [0]))))
-    starts, ends = edges[::2], edges[1::2]  # the runs of columns holding glyph pixels
+    # The runs of columns holding glyph pixels.
+    column_runs = components.runs_of(np.asarray(mask.any(axis=0, keepdims=True)))
+    starts, ends = column_runs.start, column_runs.end
     if starts.size < 2 or ends[-1] - starts[0] < 2 * min_width:
         return [box]
     height, width = rgb.shape[:2]
