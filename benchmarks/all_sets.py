@@ -8,8 +8,9 @@ and its q85 / s60 variants), its further variants (q70, WebP, Lanczos 75 % / 50 
 `benchmarks/heldout*/` with their variants. Sets not yet on disk are made first, in `--cache`
 (default `/tmp/janus-sets`): the further and box variants from the corpus
 (`analysis_quality.py --make-variants / --make-box-variants`), the held-out sets rendered with
-headless Chromium (`heldout_pages.py`, which says what it needs). `heldout_d` is for judging a
-session's result once at its end: it is scored only when named in `--sets`.
+headless Chromium (`heldout_pages.py`, which says what it needs). `heldout_d` (the judging set
+of session 12) is a development set since session 13 and is scored by default; `heldout_e` is
+for judging a session's result once at its end: it is scored only when named in `--sets`.
 
 Columns: palette recall / precision; failing-text recall and precision (with their counts);
 median and 90th percentile of the ratio error and the count of covered elements off by more
@@ -31,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import analysis_quality  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpus"
-DEFAULT_SETS = ("corpus", "further", "box", "heldout", "heldout_b", "heldout_c")
+DEFAULT_SETS = ("corpus", "further", "box", "heldout", "heldout_b", "heldout_c", "heldout_d")
 
 
 def _folder(name: str, cache: Path) -> Path:

@@ -3,7 +3,7 @@ check for the analysis engine, which was developed on `../shared/corpus`).
 
     python benchmarks/heldout_pages.py OUT_DIR [--set SET] [--no-axe]
 
-SET: heldout (the default), heldout_b, heldout_c or heldout_d.
+SET: heldout (the default), heldout_b, heldout_c, heldout_d or heldout_e.
 
 A set is a folder `benchmarks/<set>/` holding its pages `NAME.html` and `pages.json` (NAME ->
 framework, viewport [w, h], dpr, mobile; rendered in that order). `heldout` (the default):
@@ -18,12 +18,19 @@ travel search results, an Android settings screen at DPR 3. `heldout_c`: a third
 check only (not for tuning): a Polaris-style order page, a Lightning-style CRM, a GOV.UK-style
 service form, a Stripe-like payments page at DPR 1.5, a serif recipe blog, a course catalogue, a
 chat app, a dark-blue weather app at DPR 2, a bank statement, a product page at DPR 2.
-`heldout_d`: a fourth set, for judging only (not for tuning; its individual errors are not to be
-studied): an Adobe-Spectrum-like dark image editor, a Radix-colours dark deployments list, a
-PatternFly-like VM inventory table at DPR 2, an NHS-style health content page with care cards, a
-daisyUI-like landing with a gradient hero, an Elastic-EUI-like log explorer (monospace), a
-marketplace checkout at DPR 1.5, a calendar week view with coloured events, a spreadsheet grid,
-an Ionic-like order-tracking mobile screen at DPR 3.
+`heldout_d`: a fourth set, the judging set of session 12 and a development set since session 13
+(its errors may now be studied): an Adobe-Spectrum-like dark image editor, a Radix-colours dark
+deployments list, a PatternFly-like VM inventory table at DPR 2, an NHS-style health content page
+with care cards, a daisyUI-like landing with a gradient hero, an Elastic-EUI-like log explorer
+(monospace), a marketplace checkout at DPR 1.5, a calendar week view with coloured events, a
+spreadsheet grid, an Ionic-like order-tracking mobile screen at DPR 3.
+`heldout_e`: a fifth set, for judging only (not for tuning; it is scored once, and its individual
+errors are not to be studied): a USWDS-style benefits application form with an error state, a
+SAP-Fiori-like procurement list at DPR 2, a Clarity-like dark cluster console, a Mantine-like
+analytics page with small light-variant badges, a Foundation-like university event page with a
+gradient hero, a Gestalt-like (Pinterest) masonry board with labels over photo-like gradients, an
+iOS-style health summary at DPR 3, a Windows-11-like dark file explorer at DPR 1.25, an airline
+mobile boarding pass at DPR 2 and a Gerrit-like code review diff (monospace, red/green lines).
 
 Writes `OUT_DIR/NAME.png|.json` for the set's pages, `OUT_DIR/variants/NAME-q85.jpg|.json`
 (JPEG quality 85, same geometry) and `NAME-s60.png|.json` (Pillow Lanczos to 60 %, boxes scaled
