@@ -39,7 +39,7 @@ from .tokens import build_tokens
 # outlines and blurred text lines in text search.
 # 0.4.0: DPR from hairlines and a 14 px word prior, inks many words share, badges and stacked
 # or two-ink lines on downscales, border and pale-fill palette colours, downscaled text inks.
-ENGINE_VERSION = "0.4.0"
+ENGINE_VERSION = "0.4.1"
 # Larger images are analysed at a reduced scale so memory stays bounded. Text search works
 # in strips, so this only guards against limits raised far beyond the default.
 WORK_MAX_PIXELS = 64_000_000

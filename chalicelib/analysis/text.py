@@ -203,7 +203,7 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     for y0, y1, x0, x1 in boxes:
         h = y1 - y0
         w = x1 - x0
-        if h < max(5, 0.4 * med_h) or w < 2:
+        if (h < max(5, 0.4 * med_h) or w < 2) and not _lone_dash(glyph, (y0, y1, x0, x1), med_h):
             continue
         if w < 0.25 * h and h > 2.5 * med_h:  # a box side or rule, not a line of text
             continue
@@ -212,6 +212,29 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
         regions.append(TextRegion(int(x0), int(y0), int(w), int(h)))
     regions.sort(key=lambda r: (r.y, r.x))
     return regions
+
+
+def _lone_dash(glyph: npt.NDArray[np.bool_], box: tuple[int, int, int, int], med_h: float) -> bool:
+    """A flat bar a dash wide with nothing else near it: the "—" of an empty table cell.
+
+    A dash is far shorter than a glyph, so the size floor of words drops it, yet a page's
+    "no value" dashes are text, and grey ones fail AA. A bar as wide as half to one and a
+    half glyph heights and about a stroke thick, with no other glyph within a glyph height
+    of it, is taken as a word: underlines, menu bars and rule pieces have ink beside them.
+    """
+    y0, y1, x0, x1 = box
+    h, w = y1 - y0, x1 - x0
+    if not (h <= 2 + _DASH_THICKNESS * med_h and 0.5 * med_h <= w <= 1.5 * med_h):
+        return False
+    reach = round(med_h)
+    ya, yb = max(0, y0 - reach), min(glyph.shape[0], y1 + reach)
+    xa, xb = max(0, x0 - reach), min(glyph.shape[1], x1 + reach)
+    return int(glyph[ya:yb, xa:xb].sum()) == int(glyph[y0:y1, x0:x1].sum())
+
+
+# A dash's edge box is its stroke (about a fifth of a glyph height at most) plus the edge's
+# pixel on each side.
+_DASH_THICKNESS = 0.2
 
 
 # A word box this many median glyph heights tall may be two lines of text whose edges touch.
