@@ -6,6 +6,8 @@ can work on thousands of colours at once.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -130,10 +132,75 @@ def srgb_to_cielab(rgb: npt.ArrayLike) -> FloatArray:
     return np.stack([lum, a, b], axis=-1)
 
 
+# Up to this many pairs, CIEDE2000 is computed one pair at a time in Python floats: numpy's
+# overhead of some 70 calls on arrays of a few colours (about 0.1 ms a call, against 6 us a
+# pair) made palette and ink merging a tenth of a page's analysis.
+_SCALAR_PAIRS = 16
+
+
 def delta_e_2000(lab1: npt.ArrayLike, lab2: npt.ArrayLike) -> FloatArray:
     """CIEDE2000 colour difference (Sharma, Wu & Dalal 2005), broadcasting over CIELAB."""
     lab1 = np.asarray(lab1, dtype=np.float64)
     lab2 = np.asarray(lab2, dtype=np.float64)
+    if lab1.size + lab2.size <= 6 * _SCALAR_PAIRS:
+        p, q = np.broadcast_arrays(lab1, lab2)
+        if p.size <= 3 * _SCALAR_PAIRS:
+            out = [
+                _delta_e_2000_pair(*u, *v)
+                for u, v in zip(p.reshape(-1, 3).tolist(), q.reshape(-1, 3).tolist(), strict=True)
+            ]
+            return np.array(out, dtype=np.float64).reshape(p.shape[:-1])
+    return _delta_e_2000_arrays(lab1, lab2)
+
+
+def _delta_e_2000_pair(l1: float, a1: float, b1: float, l2: float, a2: float, b2: float) -> float:
+    """`_delta_e_2000_arrays` for one pair, term for term (the same values to ~1e-13)."""
+    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    c_bar7 = ((c1 + c2) / 2) ** 7
+    g = 0.5 * (1 - math.sqrt(c_bar7 / (c_bar7 + 25.0**7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = math.hypot(a1p, b1), math.hypot(a2p, b2)
+    h1p = math.degrees(math.atan2(b1, a1p)) % 360
+    h2p = math.degrees(math.atan2(b2, a2p)) % 360
+    dlp, dcp = l2 - l1, c2p - c1p
+    c12p = c1p * c2p
+    hsum = h1p + h2p
+    if c12p == 0:
+        dhp, hbp = 0.0, hsum
+    else:
+        dhp = h2p - h1p
+        if dhp > 180:
+            dhp -= 360
+        elif dhp < -180:
+            dhp += 360
+        if abs(h1p - h2p) <= 180:
+            hbp = hsum / 2
+        else:
+            hbp = (hsum + 360) / 2 if hsum < 360 else (hsum - 360) / 2
+    d_hp = 2 * math.sqrt(c12p) * math.sin(math.radians(dhp) / 2)
+    lbp, cbp = (l1 + l2) / 2, (c1p + c2p) / 2
+    cos, rad = math.cos, math.radians
+    t = (
+        1
+        - 0.17 * cos(rad(hbp - 30))
+        + 0.24 * cos(rad(2 * hbp))
+        + 0.32 * cos(rad(3 * hbp + 6))
+        - 0.20 * cos(rad(4 * hbp - 63))
+    )
+    x = (hbp - 275) / 25
+    d_theta = 30 * math.exp(-(x * x))
+    cbp7 = cbp**7
+    r_c = 2 * math.sqrt(cbp7 / (cbp7 + 25.0**7))
+    dl50 = (lbp - 50) * (lbp - 50)
+    s_l = 1 + 0.015 * dl50 / math.sqrt(20 + dl50)
+    s_c = 1 + 0.045 * cbp
+    s_h = 1 + 0.015 * cbp * t
+    r_t = -math.sin(rad(2 * d_theta)) * r_c
+    dl, dc, dh = dlp / s_l, dcp / s_c, d_hp / s_h
+    return math.sqrt(dl * dl + dc * dc + dh * dh + r_t * dc * dh)
+
+
+def _delta_e_2000_arrays(lab1: FloatArray, lab2: FloatArray) -> FloatArray:
     l1, a1, b1 = lab1[..., 0], lab1[..., 1], lab1[..., 2]
     l2, a2, b2 = lab2[..., 0], lab2[..., 1], lab2[..., 2]
     c1 = np.hypot(a1, b1)

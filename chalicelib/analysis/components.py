@@ -100,18 +100,38 @@ def label(mask: BoolArray) -> Components:
         return Components(labels.reshape(h, w), 0, np.zeros((0, 4), np.int64), runs.row, runs)
     j, k = _touching_pairs(runs, w)
     roots = _roots(n, j, k)
-    uniq, run_labels = np.unique(roots, return_inverse=True)
-    run_labels = run_labels.astype(np.int64) + 1
-    count = int(uniq.size)
-    lengths = runs.end - runs.start
-    first = runs.row * w + runs.start
-    idx = np.repeat(first, lengths) + (
-        np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    )
-    labels[idx] = np.repeat(run_labels, lengths)
+    # A root is the component's first run, so numbering the roots in run order numbers the
+    # components in raster order (np.unique's, without its sort).
+    numbers = np.cumsum(roots == np.arange(n))
+    run_labels = numbers[roots]
+    count = int(numbers[-1])
+    labels[_pixels_of(runs, w)] = np.repeat(run_labels, runs.end - runs.start)
     return Components(
         labels.reshape(h, w), count, boxes_of(runs, run_labels, count), run_labels, runs
     )
+
+
+def _pixels_of(runs: Runs, width: int) -> IntArray:
+    """Flat indices of every pixel of the runs, run after run."""
+    lengths = runs.end - runs.start
+    first = runs.row * width + runs.start
+    return np.asarray(
+        np.repeat(first, lengths)
+        + (np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)),
+        dtype=np.int64,
+    )
+
+
+def mask_of(comps: Components, chosen: BoolArray) -> BoolArray:
+    """The pixels of the components `chosen` selects (one flag per component), painted from
+    their runs: `chosen` looked up through the label image costs a gather over every pixel,
+    this only the pixels kept."""
+    h, w = comps.labels.shape
+    mask = np.zeros(h * w, dtype=np.bool_)
+    runs = comps.runs
+    on = chosen[comps.run_labels - 1]
+    mask[_pixels_of(Runs(runs.row[on], runs.start[on], runs.end[on]), w)] = True
+    return mask.reshape(h, w)
 
 
 def boxes_of(runs: Runs, run_labels: IntArray, count: int) -> IntArray:

@@ -176,8 +176,7 @@ def _find_words(rgb: RGBArray, noise: float) -> list[TextRegion]:
     ok &= ~outlines.lone_corners(comps, ok)
     if not ok.any():
         return []
-    keep = np.concatenate(([False], ok))
-    glyph = keep[labels]
+    glyph = components.mask_of(comps, ok)
     for i in lines:  # blurred lines: cut at their word spaces
         y0, y1, x0, x1 = (int(v) for v in box[i])
         spaces = _word_spaces(rgb[y0:y1, x0:x1])

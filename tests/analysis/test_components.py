@@ -51,6 +51,9 @@ def test_matches_scipy_on_random_masks() -> None:
         assert (comps.labels == ref).all()
         boxes = [(s[0].start, s[0].stop, s[1].start, s[1].stop) for s in ndimage.find_objects(ref)]
         assert comps.boxes.tolist() == [list(b) for b in boxes]
+        chosen = rng.random(comps.count) < 0.5
+        lookup = np.concatenate(([False], chosen))[comps.labels]
+        assert (components.mask_of(comps, chosen) == lookup).all()
         for size in (2, 3, 5):
             assert (
                 components.dilate_rows(mask, size) == ndimage.maximum_filter1d(mask, size, axis=1)

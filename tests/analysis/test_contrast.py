@@ -45,6 +45,69 @@ def test_ciede2000_matches_sharma_reference_pairs() -> None:
     assert float(delta_e_2000(srgb_to_cielab([10, 20, 30]), srgb_to_cielab([10, 20, 30]))) == 0
 
 
+# Sharma, Wu & Dalal (2005), Table 1: all 34 pairs (L1, a1, b1, L2, a2, b2, dE00). They test
+# the hue wrap-around, achromatic colours and the rotation term.
+_SHARMA = [
+    (50, 2.6772, -79.7751, 50, 0, -82.7485, 2.0425),
+    (50, 3.1571, -77.2803, 50, 0, -82.7485, 2.8615),
+    (50, 2.8361, -74.0200, 50, 0, -82.7485, 3.4412),
+    (50, -1.3802, -84.2814, 50, 0, -82.7485, 1.0000),
+    (50, -1.1848, -84.8006, 50, 0, -82.7485, 1.0000),
+    (50, -0.9009, -85.5211, 50, 0, -82.7485, 1.0000),
+    (50, 0, 0, 50, -1, 2, 2.3669),
+    (50, -1, 2, 50, 0, 0, 2.3669),
+    (50, 2.49, -0.001, 50, -2.49, 0.0009, 7.1792),
+    (50, 2.49, -0.001, 50, -2.49, 0.0010, 7.1792),
+    (50, 2.49, -0.001, 50, -2.49, 0.0011, 7.2195),
+    (50, 2.49, -0.001, 50, -2.49, 0.0012, 7.2195),
+    (50, -0.001, 2.49, 50, 0.0009, -2.49, 4.8045),
+    (50, -0.001, 2.49, 50, 0.0010, -2.49, 4.8045),
+    (50, -0.001, 2.49, 50, 0.0011, -2.49, 4.7461),
+    (50, 2.5, 0, 50, 0, -2.5, 4.3065),
+    (50, 2.5, 0, 73, 25, -18, 27.1492),
+    (50, 2.5, 0, 61, -5, 29, 22.8977),
+    (50, 2.5, 0, 56, -27, -3, 31.9030),
+    (50, 2.5, 0, 58, 24, 15, 19.4535),
+    (50, 2.5, 0, 50, 3.1736, 0.5854, 1.0000),
+    (50, 2.5, 0, 50, 3.2972, 0, 1.0000),
+    (50, 2.5, 0, 50, 1.8634, 0.5757, 1.0000),
+    (50, 2.5, 0, 50, 3.2592, 0.3350, 1.0000),
+    (60.2574, -34.0099, 36.2677, 60.4626, -34.1751, 39.4387, 1.2644),
+    (63.0109, -31.0961, -5.8663, 62.8187, -29.7946, -4.0864, 1.2630),
+    (61.2901, 3.7196, -5.3901, 61.4292, 2.2480, -4.9620, 1.8731),
+    (35.0831, -44.1164, 3.7933, 35.0232, -40.0716, 1.5901, 1.8645),
+    (22.7233, 20.0904, -46.6940, 23.0331, 14.9730, -42.5619, 2.0373),
+    (36.4612, 47.8580, 18.3852, 36.2715, 50.5065, 21.2231, 1.4146),
+    (90.8027, -2.0831, 1.4410, 91.1528, -1.6435, 0.0447, 1.4441),
+    (90.9257, -0.5406, -0.9208, 88.6381, -0.8985, -0.7239, 1.5381),
+    (6.7747, -0.2908, -2.4247, 5.8714, -0.0985, -2.2286, 0.6377),
+    (2.0776, 0.0795, -1.1350, 0.9033, -0.0636, -0.5514, 0.9082),
+]
+
+
+def test_ciede2000_all_sharma_pairs_one_at_a_time_and_together() -> None:
+    """Few pairs are computed in Python floats, many in numpy arrays: both give the table."""
+    table = np.array(_SHARMA, dtype=np.float64)
+    one_by_one = [float(delta_e_2000(row[:3], row[3:6])) for row in table]
+    together = delta_e_2000(table[:, :3], table[:, 3:6])
+    assert one_by_one == pytest.approx(table[:, 6].tolist(), abs=1e-4)
+    assert together.tolist() == pytest.approx(table[:, 6].tolist(), abs=1e-4)
+    # a few pairs at once, broadcast against one colour, keep the shape numpy gives
+    few = delta_e_2000(table[:5, :3], table[0, 3:6])
+    assert few.shape == (5,)
+    assert few.tolist() == pytest.approx(together[:5].tolist(), abs=1e-4)
+
+
+def test_ciede2000_paths_agree_on_random_colours() -> None:
+    rng = np.random.default_rng(3)
+    lab1 = np.column_stack([rng.uniform(0, 100, 400), rng.normal(0, 40, (400, 2))])
+    lab2 = lab1 + rng.normal(0, 3, (400, 3))
+    lab2[::5, 1:] = 0.0  # achromatic partners: no hue
+    together = delta_e_2000(lab1, lab2)
+    one_by_one = np.array([float(delta_e_2000(a, b)) for a, b in zip(lab1, lab2, strict=True)])
+    assert np.abs(together - one_by_one).max() < 1e-9
+
+
 @pytest.mark.parametrize(
     ("fg", "bg"),
     [
