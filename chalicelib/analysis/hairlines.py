@@ -30,6 +30,14 @@ def _keys(rgb: RGBArray, tol: int) -> npt.NDArray[np.int32]:
     return np.asarray((299 * r + 587 * g + 114 * b + 500) // 1000, dtype=np.int32)
 
 
+def _same(a: npt.NDArray[np.int32], b: npt.NDArray[np.int32], tol: int) -> npt.NDArray[np.bool_]:
+    """Keys within `tol` of each other: equal ones for a lossless file's exact colours (one
+    comparison, not a difference, its absolute value and a comparison)."""
+    if tol == 0:
+        return np.asarray(a == b)
+    return np.asarray(np.abs(a - b) <= tol)
+
+
 def _lines_across(keys: npt.NDArray[np.int32], sub: RGBArray, tol: int) -> set[int]:
     """Lines crossing the columns of `keys` (the keys of `sub`, every `_STEP`-th column of the
     image): thin runs down the even columns that stand out from both sides, with the columns
@@ -40,9 +48,9 @@ def _lines_across(keys: npt.NDArray[np.int32], sub: RGBArray, tol: int) -> set[i
     ref = keys[:, 2:-2:2]
     flat = np.ones(ref.shape, dtype=bool)
     for d in (-2, -1, 1, 2):  # slices, not a gather of the columns
-        flat &= np.abs(keys[:, 2 + d : n - 2 + d : 2] - ref) <= tol
+        flat &= _same(keys[:, 2 + d : n - 2 + d : 2], ref, tol)
     changed = np.ones(ref.shape, dtype=bool)
-    changed[1:] = np.abs(ref[1:] - ref[:-1]) > tol
+    changed[1:] = ~_same(ref[1:], ref[:-1], tol)
     col_changed = changed.T.ravel()
     starts = np.flatnonzero(col_changed)
     ends = np.append(starts[1:], col_changed.size)
@@ -55,8 +63,8 @@ def _lines_across(keys: npt.NDArray[np.int32], sub: RGBArray, tol: int) -> set[i
         return set()
     # The sides are flat areas two rows deep: the darkest row of a soft shadow is not a line.
     ok = flat[y0, col] & flat[y1 - 1, col] & flat[y0 - 1, col] & flat[y1, col]
-    ok &= np.abs(ref[y0 - 2, col] - ref[y0 - 1, col]) <= tol
-    ok &= np.abs(ref[y1 + 1, col] - ref[y1, col]) <= tol
+    ok &= _same(ref[y0 - 2, col], ref[y0 - 1, col], tol)
+    ok &= _same(ref[y1 + 1, col], ref[y1, col], tol)
     # Luma only where the sides are flat: a lossless file's keys are exact colours, and the
     # luma of a few hundred candidates is far cheaper than of the whole sample.
     col, y0, y1, t = col[ok], y0[ok], y1[ok], t[ok]

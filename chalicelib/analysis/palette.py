@@ -195,14 +195,15 @@ def extract_palette(
             colours=colours[:max_colours], kind="photographic", noise=noise, modes=colours
         )
 
-    keys = np.sort(keys_all[flat_or])
+    # One sort counts both: each flat sample's key carries, in a bit below it, whether the
+    # sample is flat both ways, so a code's samples flat both ways sort last among its own.
+    both = (flat_r & flat_d)[flat_or]
+    tagged = np.sort((keys_all[flat_or] << 1) | both)
+    keys = tagged >> 1
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     uniq = keys[starts]
     counts = np.diff(np.append(starts, keys.size))
-    and_keys = np.sort(keys_all[flat_r & flat_d])
-    and_counts = (
-        np.searchsorted(and_keys, uniq, side="right") - np.searchsorted(and_keys, uniq, side="left")
-    ).astype(np.float64)
+    and_counts = np.add.reduceat(tagged & 1, starts).astype(np.float64)
     order = np.argsort(-counts, kind="stable")
     uniq, counts, and_counts = uniq[order], counts[order], and_counts[order]
     # Only codes that repeat can seed or join a design colour; singletons are noise or blends.

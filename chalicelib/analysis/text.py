@@ -95,7 +95,9 @@ def find_text_regions(rgb: RGBArray, noise: float = 0.0) -> list[TextRegion]:
     """Boxes (x, y, w, h) of words in the image, in reading order."""
     h, w = rgb.shape[:2]
     if h * w >= HALF_RES_MIN_PIXELS:
-        half = _find_words_in_strips(rgb[::2, ::2], noise)
+        # One copy of the halved image: every step below slices and reshapes it, which on
+        # a strided view would copy again and again.
+        half = _find_words_in_strips(np.ascontiguousarray(rgb[::2, ::2]), noise)
         heights = [r.h for r in half]
         if heights and float(np.median(heights)) >= _HALF_RES_MIN_WORD_HEIGHT:
             # Back to full resolution, one pixel of margin for the halving.
@@ -309,9 +311,11 @@ def _ink_parts(
     if x1 - x0 < 2 * min_width:  # too short for two parts (most words of a page)
         return [box]
     mask = glyph[y0:y1, x0:x1]
-    # The runs of columns holding glyph pixels.
-    column_runs = components.runs_of(np.asarray(mask.any(axis=0, keepdims=True)))
-    starts, ends = column_runs.start, column_runs.end
+    # The runs of columns holding glyph pixels: where the padded column profile changes.
+    profile = np.zeros(x1 - x0 + 2, dtype=np.bool_)
+    profile[1:-1] = mask.any(axis=0)
+    changes = np.flatnonzero(profile[1:] != profile[:-1])
+    starts, ends = changes[0::2], changes[1::2]
     if starts.size < 2 or ends[-1] - starts[0] < 2 * min_width:
         return [box]
     height, width = rgb.shape[:2]
