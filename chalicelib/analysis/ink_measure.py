@@ -88,21 +88,17 @@ class Measured:
     crisp_support: float = 0.0
 
 
-def _mode_rgb(pixels: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
-    return _mode_and_count(pixels)[0]
-
-
 _PACK = np.array([1 << 16, 1 << 8, 1], dtype=np.int32)
 
 
 def _mode_and_count(pixels: npt.NDArray[np.int32]) -> tuple[npt.NDArray[np.int32], int]:
     """The most frequent exact colour of a pixel list, and how often it occurs."""
     n = pixels.shape[0]
-    same = pixels == pixels[0]
-    count = int(np.count_nonzero(same[:, 0] & same[:, 1] & same[:, 2]))
+    keys = pixels @ _PACK
+    count = int(np.count_nonzero(keys == keys[0]))
     if 2 * count > n:  # the common case: one colour holds most pixels, so it is the mode
         return np.asarray(pixels[0], dtype=np.int32), count
-    keys = np.sort(pixels @ _PACK)
+    keys.sort()
     first = np.empty(n, dtype=np.bool_)  # where a run of equal keys starts
     first[0] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
@@ -139,13 +135,18 @@ def _edge_fill(
     edge)."""
     best = None
     for i, row in enumerate(rows):
-        if noise > 0:
-            centre, count = np.median(row, axis=0), 0
-            near = _channel_max(np.abs(row - centre)) <= tol
-        else:
+        if noise == 0:
             mode, count = _mode_and_count(row)
             centre = mode.astype(np.float64)
+            if count >= 0.6 * row.shape[0]:  # flat, with the mode its fill: no distances needed
+                if max(abs(float(centre[c]) - float(bg[c])) for c in range(3)) <= tol:
+                    break
+                best = centre
+                continue
             near = _channel_max(np.abs(row - mode)) <= tol  # exact in integers
+        else:
+            centre, count = np.median(row, axis=0), 0
+            near = _channel_max(np.abs(row - centre)) <= tol
         n_near = int(np.count_nonzero(near))
         flat = n_near >= 0.6 * row.shape[0]
         # A resampled fill rings by a few codes along a row: its exact mode is one of them,
@@ -274,9 +275,11 @@ def measure_region(
     ring_mode, ring_count = _mode_and_count(ring)
     bg = ring_mode.astype(np.float64)
     ring_flat = ring_count >= 0.5 * ring.shape[0]
-    close = _channel_max(np.abs(ring - bg)) <= 3 * noise + 8
-    if np.count_nonzero(close) < 0.5 * ring.shape[0]:
-        return None  # no flat (or smoothly varying) surround: texture or photo, not text
+    # A ring half of one colour is flat enough; otherwise its colours must stay near the mode.
+    if not ring_flat:
+        close = _channel_max(np.abs(ring - bg)) <= 3 * noise + 8
+        if np.count_nonzero(close) < 0.5 * ring.shape[0]:
+            return None  # no flat (or smoothly varying) surround: texture or photo, not text
     if noise > 0:
         near = ring[_channel_max(np.abs(ring - bg)) <= 3 * noise + 3]
         if near.shape[0]:
@@ -365,11 +368,12 @@ def measure_region(
 
 
 def _run_lengths(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
-    """Lengths of horizontal runs of True in each row."""
-    if mask.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    runs = components.runs_of(mask)
-    return np.asarray(runs.end - runs.start, dtype=np.int64)
+    """Lengths of horizontal runs of True in each row (row after row)."""
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), dtype=np.bool_)  # a False column either side of every row
+    padded[:, 1:-1] = mask
+    changes = np.flatnonzero(padded[:, 1:] != padded[:, :-1])  # starts and ends alternate
+    return np.asarray(changes[1::2] - changes[0::2], dtype=np.int64)
 
 
 @dataclass(frozen=True)
