@@ -39,7 +39,8 @@ from .tokens import build_tokens
 # outlines and blurred text lines in text search.
 # 0.4.0: DPR from hairlines and a 14 px word prior, inks many words share, badges and stacked
 # or two-ink lines on downscales, border and pale-fill palette colours, downscaled text inks.
-ENGINE_VERSION = "0.4.1"
+# 0.4.1: lone dashes are words. 0.4.2: thin border and grid-line colours of lossy files.
+ENGINE_VERSION = "0.4.2"
 # Larger images are analysed at a reduced scale so memory stays bounded. Text search works
 # in strips, so this only guards against limits raised far beyond the default.
 WORK_MAX_PIXELS = 64_000_000
@@ -171,7 +172,7 @@ def _roles(colours: list[tuple[PaletteColour, bool]]) -> list[Role | None]:
 def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> AnalysisResult:
     """Analyse already decoded pixels (see `analyze_bytes`)."""
     rgb, factor = _working_pixels(decoded.rgb)
-    palette = extract_palette(rgb)
+    palette = extract_palette(rgb, lossy=decoded.lossy)
     # Lossy files ring at glyph edges even where the flat fills came through exactly.
     noise = max(palette.noise, 1.0) if decoded.lossy else palette.noise
     regions = find_text_regions(rgb, noise)

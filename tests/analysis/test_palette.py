@@ -161,3 +161,43 @@ def test_a_pale_band_in_a_noisy_jpeg_is_not_folded_into_white(
     lab = srgb_to_cielab(np.array([c.rgb for c in palette.colours], dtype=float))
     de = delta_e_2000(lab, srgb_to_cielab(np.array((255, 250, 240), dtype=float)))
     assert float(de.min()) <= 1.5
+
+
+def _grid(line: tuple[int, int, int]) -> Image.Image:
+    """A spreadsheet: 1-px grid lines every 20 px over white, a dark header, some dark cells."""
+    im = Image.new("RGB", (800, 600), (255, 255, 255))
+    d = ImageDraw.Draw(im)
+    for y in range(60, 600, 20):
+        d.line((0, y, 799, y), fill=line)
+    for x in range(0, 800, 100):
+        d.line((x, 60, x, 599), fill=line)
+    d.rectangle((0, 0, 799, 39), fill=(30, 41, 59))
+    for k in range(10):  # dark blocks: their JPEG ringing must not become colours
+        d.rectangle((20 + 70 * k, 450, 60 + 70 * k, 500), fill=(30, 41, 59))
+    return im
+
+
+def _found(pal_rgb: list[tuple[int, int, int]], colour: tuple[int, int, int]) -> float:
+    got = srgb_to_cielab(np.array(pal_rgb, dtype=float))
+    return float(delta_e_2000(got, srgb_to_cielab(np.array(colour, dtype=float))).min())
+
+
+def test_thin_grid_line_colours_of_a_jpeg_are_design_colours(
+    encode: Callable[..., bytes],
+) -> None:
+    """A 1-px line is never flat both ways, like JPEG ringing, but it stands out from both of
+    its sides: its colour is reported from a JPEG as from the PNG, and the ringing beside
+    the dark blocks' edges is not."""
+    grey = (225, 225, 225)
+    crisp = extract_palette(np.asarray(_grid(grey)))
+    assert _found([c.rgb for c in crisp.colours], grey) <= 3
+    decoded = decode_image(encode(_grid(grey), "JPEG", quality=85))
+    assert decoded.lossy
+    pal = extract_palette(decoded.rgb, lossy=True)
+    reported = [c.rgb for c in pal.colours]
+    assert _found(reported, grey) <= 3
+    truth = [(255, 255, 255), (30, 41, 59), grey]
+    for rgb in reported:  # nothing else: no ringing colours
+        assert _found(truth, rgb) <= 3
+    # without the file's being lossy (a downscale's lines are blends), the line is left out
+    assert _found([c.rgb for c in extract_palette(decoded.rgb).colours], grey) > 3
