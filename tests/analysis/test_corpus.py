@@ -47,13 +47,13 @@ def test_variants(scores: dict[str, Any]) -> None:
     assert v["palette"]["janus"]["recall"] >= 0.88
     assert v["palette"]["janus"]["precision"] >= 0.92
     assert v["contrast"]["fail_recall"] >= 0.9
-    assert v["contrast"]["fail_precision"] >= 0.85
+    assert v["contrast"]["fail_precision"] >= 0.9
     assert v["contrast"]["ratio_error_p50"] <= 0.2
     # Issue 3 asks <= 1.0; downscaled thin text keeps it above (see benchmarks/README.md).
     assert v["contrast"]["ratio_error_p90"] <= 2.4
     assert v["contrast"]["coverage"] >= 0.9
     downscaled = v["ratio_error_by_kind"]["s60"]
-    assert downscaled["p50"] <= 0.35
+    assert downscaled["p50"] <= 0.4
     assert downscaled["p90"] <= 2.7
     lossy = v["ratio_error_by_kind"]["q85"]
     assert lossy["p90"] <= 1.1

@@ -65,7 +65,7 @@ def test_lanczos_overshoot_of_thick_strokes_is_not_read_as_darker_ink(
 
 @pytest.mark.xfail(
     reason="known limit: 1-px strokes of 11 px words under Lanczos reach 95 % of the way to "
-    "their ink; extrapolated by the reach for their size (0.92), they land within the snap "
+    "their ink; extrapolated by the reach typical of their size (0.93), they land within the snap "
     "window of the black heading's ink on the same background (15.4 read as 21); see "
     "benchmarks/README.md (water-doc, bs-login on s60)",
     strict=True,
