@@ -24,10 +24,10 @@ from .ink_snap import RGB, ColourSnapper
 # the corpus and the four development page sets (`heldout`..`heldout_d`) downscaled to 50-75 %
 # with Lanczos, bicubic and bilinear filters: where the image rings (Lanczos, bicubic),
 # medians 0.81 below 9 px, 0.87 at 9-10, 0.95 at 10-12 and 1.01 at 12-15; where it does not
-# (bilinear), 0.74-0.80 at every size under 15 px. Each band spreads about
-# +-0.1, mostly between pages (font family and weight). The tables sit at or a little under
-# those medians: a grey extrapolated too far lands on black, one extrapolated too little
-# fails AA when it passes (most failing findings on passing text were such small words).
+# (bilinear), 0.74-0.80 at every size under 15 px. Each band spreads about +-0.1, mostly
+# between pages (font family and weight). The tables sit at or a little under those medians:
+# a grey extrapolated too far lands on black, one extrapolated too little fails AA when it
+# passes (most failing findings on passing text were such small words).
 _THIN_REACH = ((9.0, 0.80), (10.0, 0.86), (12.0, 0.93), (15.0, 0.98))
 _SMOOTH_REACH = ((15.0, 0.78),)
 # Box averaging (OS thumbnailers, browsers) keeps a stroke's ink wherever the stroke spans an

@@ -25,13 +25,13 @@ FILTERS = {
 }
 
 
-def _page(ink: RGB, bg: RGB, *, heading: bool = True) -> Image.Image:
-    """A heading (thick strokes) over eight lines of 16 px body words, all in one ink."""
+def _page(ink: RGB, bg: RGB, *, heading: bool = True, size: int = 16) -> Image.Image:
+    """A heading (thick strokes) over eight lines of body words (16 px), all in one ink."""
     im = Image.new("RGB", (900, 500), bg)
     draw = ImageDraw.Draw(im)
     if heading:
         draw.text((40, 20), "Design tokens", fill=ink, font=ImageFont.load_default(size=64))
-    body = ImageFont.load_default(size=16)
+    body = ImageFont.load_default(size=size)
     words = "Contrast   keeps   small   body   text   legible   for   everyone"
     for k in range(8):
         draw.text((40, 130 + 40 * k), words, ink, body)
@@ -205,16 +205,6 @@ def test_thin_white_words_whose_ray_leaves_the_cube_near_white_may_be_white() ->
     assert high < ratio_of((0, 0, 0), (255, 255, 255))
 
 
-def _small_words(ink: RGB, bg: RGB) -> Image.Image:
-    """Eight lines of 13 px words and nothing thick: no heading shows the ink."""
-    im = Image.new("RGB", (900, 500), bg)
-    draw = ImageDraw.Draw(im)
-    font = ImageFont.load_default(size=13)
-    for k in range(8):
-        draw.text((40, 40 + 50 * k), "Contrast   keeps   small   body   text   legible", ink, font)
-    return im
-
-
 @pytest.mark.parametrize(
     ("ink", "bg"),
     [
@@ -231,7 +221,7 @@ def test_small_words_of_a_lanczos_downscale_are_extrapolated_to_their_ink(
     """At 60 % the strokes of 13 px words reach about 80 % of the way to their ink: read
     by the reach of words that size (not a rounder guess), the ratio lands within a few
     per cent of the truth, so text that passes AA is not reported failing."""
-    small = _downscale(_small_words(ink, bg), 0.6, Image.Resampling.LANCZOS)
+    small = _downscale(_page(ink, bg, heading=False, size=13), 0.6, Image.Resampling.LANCZOS)
     findings = analyze_bytes(encode(small)).contrast.findings
     assert len(findings) >= 30
     truth = _ratio(ink, bg)
@@ -245,7 +235,7 @@ def test_small_passing_words_of_a_bilinear_downscale_are_not_reported_failing(
     about three quarters of the way): grey 6.0:1 words on a grey panel, read by the
     Lanczos reach, came out near 4:1 and failed AA almost every one."""
     ink, bg = (90, 90, 90), (238, 240, 242)
-    small = _downscale(_small_words(ink, bg), 0.6, Image.Resampling.BILINEAR)
+    small = _downscale(_page(ink, bg, heading=False, size=13), 0.6, Image.Resampling.BILINEAR)
     findings = analyze_bytes(encode(small)).contrast.findings
     assert len(findings) >= 30
     assert sum(not f.passes.aa for f in findings) <= 0.25 * len(findings)
