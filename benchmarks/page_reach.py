@@ -17,6 +17,7 @@ median by whether the image rang (`downscaled_ink._rings`) and band of measured 
 
 from __future__ import annotations
 
+import bisect
 import json
 import sys
 from collections import defaultdict
@@ -31,7 +32,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from analysis_quality import _inside_half  # noqa: E402
 
-from chalicelib.analysis import analyze_bytes, downscaled_ink, engine  # noqa: E402
+from chalicelib.analysis import analyze_bytes, downscaled_ink  # noqa: E402
 from chalicelib.analysis.colour import from_hex  # noqa: E402
 from chalicelib.analysis.ink_measure import Measured, stroke_cores  # noqa: E402
 from chalicelib.analysis.ink_snap import ColourSnapper  # noqa: E402
@@ -49,11 +50,11 @@ def _words(image: Path) -> tuple[list[tuple[Measured, bool]], bool]:
         seen.append((measured, cores, downscaled_ink._rings(measured, rgb)))
         return resnap(measured, snap, rgb)
 
-    engine.downscaled_ink.resnap_downscaled = spy  # type: ignore[attr-defined]
+    downscaled_ink.resnap_downscaled = spy  # the engine calls it through the module
     try:
         analyze_bytes(image.read_bytes())
     finally:
-        engine.downscaled_ink.resnap_downscaled = resnap  # type: ignore[attr-defined]
+        downscaled_ink.resnap_downscaled = resnap
     if not seen:
         return [], False
     measured, cores, rings = seen[0]
@@ -92,7 +93,7 @@ def main() -> None:
         sys.exit(__doc__)
     groups: dict[tuple[bool, int, str], list[float]] = defaultdict(list)
     for kind, rings, font_px, reach in reaches(folders):
-        band = next(i for i in range(len(BANDS) - 1) if font_px < BANDS[i + 1])
+        band = bisect.bisect_right(BANDS, font_px) - 1
         groups[(rings, band, kind)].append(reach)
         groups[(rings, band, "all")].append(reach)
     for (rings, band, kind), values in sorted(groups.items(), key=lambda kv: str(kv[0])):

@@ -26,7 +26,7 @@ FILTERS = {
 
 
 def _page(ink: RGB, bg: RGB, *, heading: bool = True, size: int = 16) -> Image.Image:
-    """A heading (thick strokes) over eight lines of body words (16 px), all in one ink."""
+    """A heading (thick strokes) over eight lines of body words (16 px unless told), all in one ink."""
     im = Image.new("RGB", (900, 500), bg)
     draw = ImageDraw.Draw(im)
     if heading:
