@@ -173,24 +173,25 @@ def resnap_downscaled(
     A word with whole stroke cores takes their median colour (pooled with the like cores of
     its background). The others extrapolate their extreme estimate along the blend ray by
     the typical reach for their font size, then take, nearest that extrapolation on the ray:
-    the core ink of another word on the same background, or pure black or white where some
-    word there clipped to it (a page sets its text in a few colours, and headings, bold or
-    large words show them); else a flat colour of the image; else the extrapolation itself.
+    the core ink of another word on the same background, or the pure black or white the
+    word's own pixels clipped to (a page sets its text in a few colours, and headings, bold
+    or large words show them); else black or white where another word clipped to it; else a
+    flat colour of the image; else the extrapolation itself.
     A thin word's own pixels cannot tell a thin dark stroke from a thicker lighter one, so an
     ink seen elsewhere on the page is the only exact source.
     """
     cores = [stroke_cores(rgb, m) for m in measured]
     anchors: dict[RGB, list[tuple[float, float, float]]] = {}
     for m, c in zip(measured, cores, strict=True):
-        found = ([c.fg] if c.fg is not None else []) + [
-            (float(e[0]), float(e[1]), float(e[2])) for e in c.clipped
-        ]
-        anchors.setdefault(m.bg, []).extend(found)
+        if c.fg is not None:
+            anchors.setdefault(m.bg, []).append(c.fg)
     # Pure black or white clipped anywhere is an ink of the page's, whatever it was set on
-    # (white labels on coloured badges and white words on a dark page are one ink).
+    # (white labels on coloured badges and white words on a dark page are one ink), but a
+    # weaker witness than a core: the ringing of a bold #151515 or #edeef0 clips too, so
+    # another word's clipping is a candidate only where no core ink on the ray explains the
+    # word (on the development sets a third of the clipped coreless words were such greys).
     clipped = {(float(e[0]), float(e[1]), float(e[2])) for c in cores for e in c.clipped}
-    for v in anchors.values():
-        v.extend(e for e in clipped if e not in v)
+    page_clipped = np.array(sorted(clipped), dtype=np.float64).reshape(-1, 3)
     anchor_arrays = {bg: np.array(v, dtype=np.float64) for bg, v in anchors.items() if v}
     settled: dict[tuple[RGB, RGB], RGB] = {}  # words of one colour repeat: pool once
     rings = _rings(measured, rgb)
@@ -200,7 +201,10 @@ def resnap_downscaled(
         key = (bg, ink)
         if key not in settled:
             b = np.array(bg, dtype=np.float64)
-            pooled = _pooled(np.array(ink, dtype=np.float64), anchor_arrays[bg], b)
+            seen = anchor_arrays.get(bg)
+            pooled = np.array(ink, dtype=np.float64)
+            if seen is not None:
+                pooled = _pooled(pooled, seen, b)
             settled[key] = snap.nearest(pooled, limit=1.5)
         return settled[key]
 
@@ -218,7 +222,12 @@ def resnap_downscaled(
             else _thin_reach(m.font_px, m.stem_ratio * m.font_px, m.stroke_font_px, rings)
         )
         est = np.clip(bg + (np.array(m.fg_estimate) - bg) / reach, 0, 255)
+        if c.clipped:  # its own pixels clipped: as good a witness as a core
+            own = np.array(c.clipped, dtype=np.float64)
+            seen = own if seen is None else np.vstack([seen, own])
         hit = snap.on_ray(est, bg, low=0.85, high=1.2, targets=seen) if seen is not None else None
+        if hit is None and page_clipped.shape[0]:
+            hit = snap.on_ray(est, bg, low=0.85, high=1.2, targets=page_clipped)
         fg = (
             (settle(hit, m.bg) if hit else None)
             or snap.on_ray(est, bg, low=0.85, high=1.2)

@@ -42,7 +42,9 @@ from .tokens import build_tokens
 # 0.4.1: lone dashes are words. 0.4.2: thin border and grid-line colours of lossy files.
 # 0.4.3: faint specks of lossy and resampled images are not text.
 # 0.4.4: thin-word reach of downscales re-measured, and lower where the filter does not ring.
-ENGINE_VERSION = "0.4.4"
+# 0.4.5: border colours of lossy files are never gradient leftovers; a downscale's thin words
+# prefer core inks to black or white that other words clipped to.
+ENGINE_VERSION = "0.4.5"
 # Larger images are analysed at a reduced scale so memory stays bounded. Text search works
 # in strips, so this only guards against limits raised far beyond the default.
 WORK_MAX_PIXELS = 64_000_000

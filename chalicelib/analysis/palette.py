@@ -325,6 +325,11 @@ def extract_palette(
         for seed in seeds:
             if seed[3]:
                 continue
+            if seed[5] >= _LINE_SHARE:
+                # Stands out from both its sides: a border, which no gradient does (a dark
+                # page's #2e3135 row dividers beside the blend codes of its rounded chips).
+                kept_seeds.append(seed)
+                continue
             near = np.sqrt(((glab - seed[4]) ** 2).sum(-1)) < 2.5 * _CLUSTER_RADIUS
             beside = float(gn[near].sum())
             if beside > 0 and seed[1] < 0.03 * total and seed[1] <= _LEFTOVER_RATIO * beside:

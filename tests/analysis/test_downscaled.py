@@ -239,3 +239,27 @@ def test_small_passing_words_of_a_bilinear_downscale_are_not_reported_failing(
     findings = analyze_bytes(encode(small)).contrast.findings
     assert len(findings) >= 30
     assert sum(not f.passes.aa for f in findings) <= 0.25 * len(findings)
+
+
+@pytest.mark.parametrize("ink", [(31, 35, 40), (20, 20, 20)])
+def test_words_that_clip_to_black_do_not_pull_near_black_body_text_to_black(
+    encode: Callable[..., bytes], ink: RGB
+) -> None:
+    """A bold caption in pure black clips its strokes to black; body text in a near-black ink
+    shown by the heading's stroke cores takes that ink, not the caption's black (8 or 16 of
+    64 body words did, moving their ratio by 3-5), while the caption's own clipped words stay
+    black."""
+    bg = (255, 255, 255)
+    im = _page(ink, bg)
+    ImageDraw.Draw(im).text(
+        (40, 96), "NEW  RELEASE  NOTES", fill=(0, 0, 0), font=ImageFont.load_default(size=22)
+    )
+    small = _downscale(im, 0.6, Image.Resampling.LANCZOS)
+    findings = analyze_bytes(encode(small)).contrast.findings
+    body = [f for f in findings if f.bbox[1] > 70]
+    caption = [f for f in findings if 50 < f.bbox[1] <= 70]
+    assert len(body) >= 40
+    truth = _ratio(ink, bg)
+    assert all(abs(f.ratio - truth) <= 1.0 for f in body)
+    assert caption
+    assert sum(f.foreground == "#000000" for f in caption) > len(caption) / 2

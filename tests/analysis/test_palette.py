@@ -201,3 +201,22 @@ def test_thin_grid_line_colours_of_a_jpeg_are_design_colours(
         assert _found(truth, rgb) <= 3
     # without the file's being lossy (a downscale's lines are blends), the line is left out
     assert _found([c.rgb for c in extract_palette(decoded.rgb).colours], grey) > 3
+
+
+def test_jpeg_line_colour_beside_a_fringe_of_blends_is_no_gradient_leftover() -> None:
+    """A dark page's 1-px row dividers (#2e3135 on #18191b) sit near the blend codes that the
+    anti-aliased outlines of its rounded chips spread between the two, which the search takes
+    for a gradient. The dividers stand out from both their sides, which no gradient does:
+    they are a design colour, not a leftover of it (a dark deployments list lost its border
+    colour this way in its JPEG)."""
+    rng = np.random.default_rng(0)
+    bg, line = np.array([24, 25, 27]), np.array([46, 49, 53])
+    img = np.empty((600, 800, 3))
+    img[:] = bg
+    img[20::80] = line
+    img[500:580, 600:700] = bg + rng.uniform(0.2, 0.8, size=(80, 100, 1)) * (line - bg)
+    img += rng.normal(0, 1.2, img.shape)  # codec noise over every fill
+    rgb = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+    reported = [c.rgb for c in extract_palette(rgb, lossy=True).colours]
+    assert _found(reported, (46, 49, 53)) <= 1.5
+    assert _found(reported, (24, 25, 27)) <= 1.5
