@@ -9,8 +9,9 @@ and its q85 / s60 variants), its further variants (q70, WebP, Lanczos 75 % / 50 
 (default `/tmp/janus-sets`): the further and box variants from the corpus
 (`analysis_quality.py --make-variants / --make-box-variants`), the held-out sets rendered with
 headless Chromium (`heldout_pages.py`, which says what it needs). `heldout_d` (the judging set
-of session 12) is a development set since session 13 and is scored by default; `heldout_e` is
-for judging a session's result once at its end: it is scored only when named in `--sets`.
+of session 12) is a development set since session 13 and is scored by default, as is `heldout_f`
+(made in session 18); `heldout_e` is for judging a session's result once at its end: it is
+scored only when named in `--sets`.
 
 Columns: palette recall / precision; failing-text recall and precision (with their counts);
 median and 90th percentile of the ratio error and the count of covered elements off by more
@@ -32,7 +33,16 @@ sys.path.insert(0, str(ROOT))
 import analysis_quality  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpus"
-DEFAULT_SETS = ("corpus", "further", "box", "heldout", "heldout_b", "heldout_c", "heldout_d")
+DEFAULT_SETS = (
+    "corpus",
+    "further",
+    "box",
+    "heldout",
+    "heldout_b",
+    "heldout_c",
+    "heldout_d",
+    "heldout_f",
+)
 
 
 def _folder(name: str, cache: Path) -> Path:

@@ -3,7 +3,7 @@ check for the analysis engine, which was developed on `../shared/corpus`).
 
     python benchmarks/heldout_pages.py OUT_DIR [--set SET] [--no-axe]
 
-SET: heldout (the default), heldout_b, heldout_c, heldout_d or heldout_e.
+SET: heldout (the default), heldout_b, heldout_c, heldout_d, heldout_e or heldout_f.
 
 A set is a folder `benchmarks/<set>/` holding its pages `NAME.html` and `pages.json` (NAME ->
 framework, viewport [w, h], dpr, mobile; rendered in that order). `heldout` (the default):
@@ -31,6 +31,16 @@ analytics page with small light-variant badges, a Foundation-like university eve
 gradient hero, a Gestalt-like (Pinterest) masonry board with labels over photo-like gradients, an
 iOS-style health summary at DPR 3, a Windows-11-like dark file explorer at DPR 1.25, an airline
 mobile boarding pass at DPR 2 and a Gerrit-like code review diff (monospace, red/green lines).
+`heldout_f`: a sixth development set (session 18): a photography portfolio with large photo-like
+areas of layered radial and linear gradients beside solid panels, a real-estate listing grid at
+DPR 1.25 (gradient thumbnails, price badges, a map pane), a Bootstrap-like helpdesk admin (cards
+with box-shadows and 1px #dee2e6 borders, a table with row dividers), a Tailwind-UI-like pricing
+page at DPR 2 (billing toggle, many small gray-400 texts), a dark crypto trading screen (small
+green/red numbers, monospace, depth bars), a Substack-like newsletter post on a tablet at DPR 2
+(serif body, pull quote), a job board at DPR 1.5 (chips in light tints), a clinic appointment
+booking at DPR 1.25 (calendar, disabled slots), a dark streaming catalogue at DPR 1.5 (gradient
+posters with titles over them) and a mobile insurance quote wizard at DPR 3 (focus ring, error
+state, disabled button).
 
 Writes `OUT_DIR/NAME.png|.json` for the set's pages, `OUT_DIR/variants/NAME-q85.jpg|.json`
 (JPEG quality 85, same geometry) and `NAME-s60.png|.json` (Pillow Lanczos to 60 %, boxes scaled
