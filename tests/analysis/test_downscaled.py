@@ -247,7 +247,7 @@ def test_words_that_clip_to_black_do_not_pull_near_black_body_text_to_black(
 ) -> None:
     """A bold caption in pure black clips its strokes to black; body text in a near-black ink
     shown by the heading's stroke cores takes that ink, not the caption's black (8 or 16 of
-    64 body words did, moving their ratio by 3-5), while the caption's own clipped words stay
+    64 body words did, moving their ratio by 2.6-5.2), while the caption's own clipped words stay
     black."""
     bg = (255, 255, 255)
     im = _page(ink, bg)
