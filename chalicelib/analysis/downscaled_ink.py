@@ -30,6 +30,9 @@ from .ink_snap import RGB, ColourSnapper
 # passes (most failing findings on passing text were such small words).
 _THIN_REACH = ((9.0, 0.80), (10.0, 0.86), (12.0, 0.93), (15.0, 0.98))
 _SMOOTH_REACH = ((15.0, 0.78),)
+# An ink on the blend ray within this share of the extrapolation's distance from the
+# background (short of it, beyond it) may be the word's: the reach spreads about +-0.1.
+_RAY_LOW, _RAY_HIGH = 0.85, 1.2
 # Box averaging (OS thumbnailers, browsers) keeps a stroke's ink wherever the stroke spans an
 # output pixel, where bilinear and Lanczos blend or ring every pixel: a word whose strongest
 # pixels share one exact colour (at least `_PLATEAU_SUPPORT` of its ink pixels,
@@ -225,12 +228,14 @@ def resnap_downscaled(
         if c.clipped:  # its own pixels clipped: as good a witness as a core
             own = np.array(c.clipped, dtype=np.float64)
             seen = own if seen is None else np.vstack([seen, own])
-        hit = snap.on_ray(est, bg, low=0.85, high=1.2, targets=seen) if seen is not None else None
+        hit = None
+        if seen is not None:
+            hit = snap.on_ray(est, bg, low=_RAY_LOW, high=_RAY_HIGH, targets=seen)
         if hit is None and page_clipped.shape[0]:
-            hit = snap.on_ray(est, bg, low=0.85, high=1.2, targets=page_clipped)
+            hit = snap.on_ray(est, bg, low=_RAY_LOW, high=_RAY_HIGH, targets=page_clipped)
         fg = (
             (settle(hit, m.bg) if hit else None)
-            or snap.on_ray(est, bg, low=0.85, high=1.2)
+            or snap.on_ray(est, bg, low=_RAY_LOW, high=_RAY_HIGH)
             or snap.nearest(est, limit=3.0)
         )
         ratio = ratio_of(fg, m.bg)
