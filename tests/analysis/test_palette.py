@@ -75,6 +75,57 @@ def test_gradient_is_not_reported_as_many_design_colours() -> None:
     assert [to_hex(c.rgb) for c in pal.colours] == ["#ffffff"]
 
 
+_SKY_STOPS = (  # a photo-like backdrop: a vertical CSS-style gradient through five stops
+    (0.0, (223, 233, 239)),
+    (0.35, (168, 198, 216)),
+    (0.52, (63, 125, 154)),
+    (0.70, (29, 86, 112)),
+    (0.86, (227, 211, 180)),
+    (1.0, (205, 180, 140)),
+)
+_SKY_FILLS = ((245, 241, 234), (31, 42, 46), (255, 255, 255))
+
+
+def _page_with_a_sky() -> Image.Image:
+    page = np.empty((500, 700, 3), dtype=np.uint8)
+    page[:] = _SKY_FILLS[0]
+    t = np.linspace(0, 1, 250)
+    stops = np.array([s[0] for s in _SKY_STOPS])
+    cols = np.array([s[1] for s in _SKY_STOPS], dtype=float)
+    sky = np.stack([np.interp(t, stops, cols[:, c]) for c in range(3)], axis=-1)
+    page[30:280, 30:450] = np.rint(sky)[:, None, :]
+    page[30:280, 480:680] = _SKY_FILLS[1]
+    page[320:480, 30:680] = _SKY_FILLS[2]
+    page[350:370, 60:300] = _SKY_FILLS[1]
+    return Image.fromarray(page)
+
+
+@pytest.mark.parametrize("kind", ["png", "jpeg q85", "downscaled 60 %"])
+def test_a_slow_gradient_is_not_reported_as_the_codes_it_repeats(
+    kind: str, encode: Callable[..., bytes]
+) -> None:
+    """Between its stops a slow gradient holds each code for a row or two across its width,
+    so its codes repeat like fills (0.4.5 reported 7-9 of them here); its pixels sit on a
+    steady slope, which a fill's never do. Its stop colours, where the slope turns or ends,
+    may still show."""
+    im = _page_with_a_sky()
+    if kind == "jpeg q85":
+        data = encode(im, "JPEG", quality=85)
+    elif kind == "downscaled 60 %":
+        data = encode(im.resize((420, 300), Image.Resampling.LANCZOS), "PNG")
+    else:
+        data = encode(im, "PNG")
+    decoded = decode_image(data)
+    pal = extract_palette(decoded.rgb, lossy=decoded.lossy)
+    got = srgb_to_cielab(np.array([c.rgb for c in pal.colours], dtype=float))
+    fills = srgb_to_cielab(np.array(_SKY_FILLS, dtype=float))
+    stops = srgb_to_cielab(np.array([s[1] for s in _SKY_STOPS], dtype=float))
+    assert (delta_e_2000(fills[:, None], got[None]).min(axis=1) <= 3).all()
+    nearest = delta_e_2000(got[:, None], np.concatenate([fills, stops])[None]).min(axis=1)
+    between_stops = [to_hex(c.rgb) for c, de in zip(pal.colours, nearest, strict=True) if de > 5]
+    assert len(between_stops) <= (0 if kind == "png" else 1), between_stops
+
+
 def test_photographic_content_gets_a_perceptual_palette() -> None:
     rng = np.random.default_rng(7)
     base = rng.integers(0, 255, (60, 80, 3), dtype=np.uint8)
