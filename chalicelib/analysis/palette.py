@@ -434,11 +434,13 @@ def extract_palette(
         )
 
     # Drop anti-aliasing mixtures: a weakly flat colour on the segment between two larger ones.
+    # A line colour stands out from both its sides, which a blend never does (a JPEG's #dee2e6
+    # table rules lie on the segment from white to their #212529 text).
     arr = np.array(merged, dtype=np.float64)
     alive = np.ones(len(merged), dtype=bool)
     tube = 3.0 + 2.0 * noise
     for i in np.argsort(arr[:, 3]):
-        if arr[i, 4] >= 0.5:
+        if arr[i, 4] >= 0.5 or arr[i, 5] >= _LINE_SHARE:
             continue
         bigger = np.nonzero(alive & (arr[:, 3] > 2.0 * arr[i, 3]))[0]
         if bigger.size < 2:
