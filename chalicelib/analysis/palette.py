@@ -61,13 +61,13 @@ _LINE_MIN_FRACTION = 0.005
 # `_SLOPE_SHARE` of its tested samples on slopes is gradient, not a design colour (on
 # heldout_f's photo-like pages 7 of photo-portfolio's 10 extra colours go; no figure of the
 # other sets moves). The test looks `_SLOPE_REACH` px either way for a change of
-# `_SLOPE_MIN_CHANGE` (channel sum, per unit of noise). One sample in 17 is
-# tested (about 1 ms a megapixel), and a colour with fewer than `_SLOPE_MIN_TESTED` tested
+# `_SLOPE_MIN_CHANGE` (channel sum, per unit of noise). One sample in 31 is
+# tested (about 0.6 ms a megapixel), and a colour with fewer than `_SLOPE_MIN_TESTED` tested
 # samples is not judged.
 _SLOPE_REACH = 4
 _SLOPE_MIN_CHANGE = 6
 _SLOPE_SHARE = 0.5
-_SLOPE_STRIDES = (17, 19, 23)
+_SLOPE_STRIDES = (31, 37, 41)
 _SLOPE_MIN_TESTED = 8
 
 
