@@ -44,6 +44,12 @@ _RAY_LOW, _RAY_HIGH = 0.85, 1.2
 # least `_BOX_PLATEAU_SHARE` of its coreless words show a plateau (per page, 32-88 % on the
 # corpus pages box-averaged to 60 %, 0-16 % on the bilinear ones, read without ground truth).
 _PLATEAU_SUPPORT = 0.1
+# A region this many times the page's median region height is no word (a page's largest
+# headings are 3-5 times its body), but a row of photos that text search joined: the flat
+# fills inside it make stroke cores that are no ink. heldout_f's real-estate page at 60 %:
+# a 161-px row of listing photos (the median word is 11 px) lent its houses' brown to the
+# #2a2a33 addresses; 4 to 8 give the same figures.
+_ANCHOR_MAX_HEIGHTS = 6.0
 _BOX_PLATEAU_SHARE = 0.25
 
 
@@ -181,12 +187,14 @@ def resnap_downscaled(
     or large words show them); else black or white where another word clipped to it; else a
     flat colour of the image; else the extrapolation itself.
     A thin word's own pixels cannot tell a thin dark stroke from a thicker lighter one, so an
-    ink seen elsewhere on the page is the only exact source.
+    ink seen elsewhere on the page is the only exact source. Regions far taller than the
+    page's words (`_ANCHOR_MAX_HEIGHTS`) lend no core ink.
     """
     cores = [stroke_cores(rgb, m) for m in measured]
     anchors: dict[RGB, list[tuple[float, float, float]]] = {}
+    tallest = _ANCHOR_MAX_HEIGHTS * float(np.median([m.region.h for m in measured] or [0]))
     for m, c in zip(measured, cores, strict=True):
-        if c.fg is not None:
+        if c.fg is not None and m.region.h <= tallest:
             anchors.setdefault(m.bg, []).append(c.fg)
     # Pure black or white clipped anywhere is an ink of the page's, whatever it was set on
     # (white labels on coloured badges and white words on a dark page are one ink), but a

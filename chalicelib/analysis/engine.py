@@ -45,7 +45,8 @@ from .tokens import build_tokens
 # 0.4.5: border colours of lossy files are never gradient leftovers; a downscale's thin words
 # prefer core inks to black or white that other words clipped to.
 # 0.4.6: the codes a slow gradient repeats (a photo's sky) are not design colours; a lossy
-# file's line colours are never anti-aliasing blends.
+# file's line colours are never anti-aliasing blends; on downscales a region far taller than
+# the page's words lends no core ink to thin words.
 ENGINE_VERSION = "0.4.6"
 # Larger images are analysed at a reduced scale so memory stays bounded. Text search works
 # in strips, so this only guards against limits raised far beyond the default.
