@@ -44,13 +44,13 @@ _RAY_LOW, _RAY_HIGH = 0.85, 1.2
 # least `_BOX_PLATEAU_SHARE` of its coreless words show a plateau (per page, 32-88 % on the
 # corpus pages box-averaged to 60 %, 0-16 % on the bilinear ones, read without ground truth).
 _PLATEAU_SUPPORT = 0.1
+_BOX_PLATEAU_SHARE = 0.25
 # A region this many times the page's median region height is no word (a page's largest
 # headings are 3-5 times its body), but a row of photos that text search joined: the flat
 # fills inside it make stroke cores that are no ink. heldout_f's real-estate page at 60 %:
 # a 161-px row of listing photos (the median word is 11 px) lent its houses' brown to the
 # #2a2a33 addresses; 4 to 8 give the same figures.
 _ANCHOR_MAX_HEIGHTS = 6.0
-_BOX_PLATEAU_SHARE = 0.25
 
 
 # Large words (15 px and more) whose stems are 2 px or wider but have no whole cores: their

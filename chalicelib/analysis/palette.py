@@ -6,8 +6,8 @@ both directions, and lie on the RGB segment between two flat colours, so they ar
 mixtures. Compression noise and resampling spread one colour over many near codes, so the
 flat samples are clustered around their modes in OKLab and snapped to the mode. A gradient
 spreads over a continuum of codes with no dominant one, or (a slow one) repeats its codes on a
-steady slope, and is not a design colour. Images with
-little flat area (photos) get a k-means palette in OKLab instead.
+steady slope, and is not a design colour. Images with little flat area (photos) get a k-means
+palette in OKLab instead.
 """
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ _LINE_MIN_FRACTION = 0.005
 # `_SLOPE_SHARE` of its tested samples on slopes is gradient, not a design colour (on
 # heldout_f's photo-like pages 7 of photo-portfolio's 10 extra colours go; no figure of the
 # other sets moves). The test looks `_SLOPE_REACH` px either way for a change of
-# `_SLOPE_MIN_CHANGE` (channel sum, per unit of noise). One sample in 31 is
-# tested (about 0.6 ms a megapixel), and a colour with fewer than `_SLOPE_MIN_TESTED` tested
-# samples is not judged.
+# `_SLOPE_MIN_CHANGE` (channel sum, per unit of noise). One sample in 31 is tested (about
+# 0.6 ms a megapixel), and a colour with fewer than `_SLOPE_MIN_TESTED` tested samples is not
+# judged.
 _SLOPE_REACH = 4
 _SLOPE_MIN_CHANGE = 6
 _SLOPE_SHARE = 0.5
