@@ -291,11 +291,12 @@ def test_a_row_of_photos_read_as_one_tall_word_lends_no_ink_to_the_words() -> No
     small = _downscale(im, 0.6, Image.Resampling.LANCZOS)
     rgb = np.asarray(small)
     pal = extract_palette(rgb)
-    snap = ColourSnapper([m for m in pal.modes if m.rgb == bg], pal.noise)  # the walls' flat
-    # colour is left out of the snapper: only the photo row's stroke cores can lend it
+    # The walls' flat colour is left out of the snapper: only the photo row's cores can lend it.
+    snap = ColourSnapper([m for m in pal.modes if m.rgb == bg], pal.noise)
+    regions = find_text_regions(rgb, pal.noise)
     words = [
         m
-        for m in (measure_region(rgb, r, pal.noise, snap) for r in find_text_regions(rgb, 0.0))
+        for m in (measure_region(rgb, r, pal.noise, snap) for r in regions)
         if m is not None and m.region.y > 200
     ]
     row = measure_region(rgb, TextRegion(14, 26, 510, 140), pal.noise, snap)
