@@ -10,7 +10,15 @@ import numpy.typing as npt
 from PIL import Image
 
 from . import contrast as contrast_step
-from . import crisp_ink, downscaled_ink, hairlines, ink_measure, ink_snap, lossy_ink
+from . import (
+    crisp_ink,
+    downscaled_ink,
+    downscaled_lines,
+    hairlines,
+    ink_measure,
+    ink_snap,
+    lossy_ink,
+)
 from . import cvd as cvd_step
 from .colour import delta_e_2000, hex_of, oklab_to_oklch, srgb_to_cielab, srgb_to_oklab
 from .decode import DEFAULT_MAX_PIXELS, DecodedImage, RGBArray, decode_image
@@ -47,7 +55,8 @@ from .tokens import build_tokens
 # 0.4.6: the codes a slow gradient repeats (a photo's sky) are not design colours; a lossy
 # file's line colours are never anti-aliasing blends; on downscales a region far taller than
 # the page's words lends no core ink to thin words.
-ENGINE_VERSION = "0.4.6"
+# 0.4.7: a downscale's 1-CSS-px lines are reported in their own colours, not their blends.
+ENGINE_VERSION = "0.4.7"
 # Larger images are analysed at a reduced scale so memory stays bounded. Text search works
 # in strips, so this only guards against limits raised far beyond the default.
 WORK_MAX_PIXELS = 64_000_000
@@ -72,6 +81,12 @@ _SPECK_PIXELS = 160
 # Twice extract_palette's default min_fraction (see `_drop_edge_blends`).
 _EDGE_BLEND_FRACTION = 0.004
 _PAIR_COLOURS = 12
+# Downscaled lines (`_with_line_colours`): a line colour must cover the palette's minimum
+# share; palette colours within `_LINE_BLEND_DE` of a line's drawn blend are that blend, and a
+# line colour within `_LINE_NEW_DE` of a palette colour is that colour.
+_LINE_MIN_FRACTION = 0.002
+_LINE_BLEND_DE = 2.5
+_LINE_NEW_DE = 3.0
 
 
 def _working_pixels(rgb: RGBArray) -> tuple[RGBArray, int]:
@@ -168,6 +183,32 @@ def _drop_edge_blends(
     ]
 
 
+def _with_line_colours(
+    colours: list[tuple[PaletteColour, bool]], rgb: RGBArray, css_px: float
+) -> list[tuple[PaletteColour, bool]]:
+    """A downscale's thin lines in their own colours (`downscaled_lines`), in place of the
+    blends the downscale drew them in: such a blend is never flat both ways."""
+    lines = downscaled_lines.line_colours(rgb, css_px, _LINE_MIN_FRACTION)
+    if not lines:
+        return colours
+    blends = srgb_to_cielab(np.array([b for lc in lines for b in lc.blends], dtype=np.float64))
+    kept = [
+        (c, as_text)
+        for i, (c, as_text) in enumerate(colours)
+        if i == 0
+        or as_text
+        or c.flatness >= 0.5
+        or float(delta_e_2000(blends, srgb_to_cielab(np.array(c.rgb, dtype=np.float64))).min())
+        >= _LINE_BLEND_DE
+    ]
+    for lc in lines:
+        labs = srgb_to_cielab(np.array([c.rgb for c, _ in kept], dtype=np.float64).reshape(-1, 3))
+        lab = srgb_to_cielab(np.array(lc.rgb, dtype=np.float64))
+        if labs.shape[0] == 0 or float(delta_e_2000(labs, lab).min()) >= _LINE_NEW_DE:
+            kept.append((PaletteColour(lc.rgb, lc.fraction, 0.0, 1.0), False))
+    return kept
+
+
 def _roles(colours: list[tuple[PaletteColour, bool]]) -> list[Role | None]:
     roles: list[Role | None] = []
     for i, (c, as_text) in enumerate(colours):
@@ -237,6 +278,9 @@ def analyze_decoded(decoded: DecodedImage, *, dpr: float | None = None) -> Analy
     colours = _merge_text_colours(palette, findings, total_px, downscaled=downscaled)
     if downscaled:
         colours = _drop_edge_blends(colours)
+        line_px = downscaled_lines.css_px([m.font_px for m in measured])
+        if line_px is not None:
+            colours = _with_line_colours(colours, rgb, line_px)
     colours.sort(key=lambda ct: -ct[0].fraction)
     colours = colours[:_MAX_PALETTE]
     roles = _roles(colours)
