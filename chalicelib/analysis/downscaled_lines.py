@@ -48,6 +48,10 @@ def css_px(font_px: list[float]) -> float | None:
     return float(np.median(font_px)) / MEDIAN_WORD_CSS_PX if font_px else None
 
 
+def _packed(v: npt.NDArray[np.int64], bits: int = 8) -> npt.NDArray[np.int64]:
+    return np.asarray((v[:, 0] << (2 * bits)) | (v[:, 1] << bits) | v[:, 2])
+
+
 def _profiles(
     rgb: RGBArray,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], RGBArray]:
@@ -91,10 +95,20 @@ def _profiles(
     ]  # same row, rows, background and ink: one line seen in several columns
     if table.shape[0] == 0:
         return np.zeros(0, dtype=np.int64), empty, empty, np.zeros((0, 3), dtype=np.uint8)
-    rows, first, counts = np.unique(table[:, :8], axis=0, return_index=True, return_counts=True)
+    # One profile seen in several columns: the same first row, rows, background and ink.
+    # Two int64 keys sorted together (np.unique over rows of a table is several times slower).
+    where = (table[:, 0] << 27) | (table[:, 1] << 24) | _packed(table[:, 2:5])
+    what = _packed(table[:, 5:8] + 2048, bits=12)
+    order = np.lexsort((what, where))
+    where, what = where[order], what[order]
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = (where[1:] != where[:-1]) | (what[1:] != what[:-1])
+    first = np.flatnonzero(new)
+    counts = np.diff(np.append(first, order.size))
     keep = counts >= _MIN_LENGTH
-    blends = table[first[keep], 8:].astype(np.uint8)
-    rows, counts = rows[keep], counts[keep]
+    rows = table[order[first[keep]]]
+    counts = counts[keep]
+    blends = rows[:, 8:].astype(np.uint8)
     return counts.astype(np.int64), rows[:, 2:5], rows[:, 5:8], blends
 
 
