@@ -90,14 +90,12 @@ def _profiles(
         depth = np.where(deeper, d, depth)
         deepest[deeper] = here[deeper]
     strong = np.abs(ink).sum(1) >= _MIN_INK
-    table = np.column_stack([g0 % h, gap, background, ink, deepest])[
-        strong
-    ]  # same row, rows, background and ink: one line seen in several columns
+    table = np.column_stack([g0 % h, gap, background, ink, deepest])[strong]
     if table.shape[0] == 0:
         return np.zeros(0, dtype=np.int64), empty, empty, np.zeros((0, 3), dtype=np.uint8)
-    # One profile seen in several columns: the same first row, rows, background and ink.
-    # Two int64 keys sorted together (np.unique over rows of a table is several times slower).
-    where = (table[:, 0] << 27) | (table[:, 1] << 24) | _packed(table[:, 2:5])
+    # One line seen in several columns: the same first row, rows, background and ink. Two
+    # int64 keys sorted together (np.unique over the rows of a table is several times slower).
+    where = (table[:, 0] << 28) | (table[:, 1] << 24) | _packed(table[:, 2:5])
     what = _packed(table[:, 5:8] + 2048, bits=12)
     order = np.lexsort((what, where))
     where, what = where[order], what[order]
