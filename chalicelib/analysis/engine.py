@@ -82,9 +82,11 @@ _SPECK_PIXELS = 160
 _EDGE_BLEND_FRACTION = 0.004
 _PAIR_COLOURS = 12
 # Downscaled lines (`_with_line_colours`): a line colour must cover the palette's minimum
-# share; palette colours within `_LINE_BLEND_DE` of a line's drawn blend are that blend, and a
-# line colour within `_LINE_NEW_DE` of a palette colour is that colour.
+# share, or (seen over at least `_LINE_SEEN_FRACTION`) have its blend in the palette;
+# palette colours within `_LINE_BLEND_DE` of a line's drawn blend are that blend, and a line
+# colour within `_LINE_NEW_DE` of a palette colour is that colour.
 _LINE_MIN_FRACTION = 0.002
+_LINE_SEEN_FRACTION = 0.0005
 _LINE_BLEND_DE = 2.5
 _LINE_NEW_DE = 3.0
 
@@ -187,24 +189,34 @@ def _with_line_colours(
     colours: list[tuple[PaletteColour, bool]], rgb: RGBArray, css_px: float
 ) -> list[tuple[PaletteColour, bool]]:
     """A downscale's thin lines in their own colours (`downscaled_lines`), in place of the
-    blends the downscale drew them in: such a blend is never flat both ways."""
-    lines = downscaled_lines.line_colours(rgb, css_px, _LINE_MIN_FRACTION)
+    blends the downscale drew them in (never flat both ways, and off the line's own colour).
+    A line seen too briefly to cover the palette's minimum share still counts when the palette
+    took its blend for a colour: lines broken by text or crossings are that common."""
+    lines = downscaled_lines.line_colours(rgb, css_px, _LINE_SEEN_FRACTION)
     if not lines:
         return colours
-    blends = srgb_to_cielab(np.array([b for lc in lines for b in lc.blends], dtype=np.float64))
-    kept = [
-        (c, as_text)
-        for i, (c, as_text) in enumerate(colours)
-        if i == 0
-        or as_text
-        or c.flatness >= 0.5
-        or float(delta_e_2000(blends, srgb_to_cielab(np.array(c.rgb, dtype=np.float64))).min())
-        >= _LINE_BLEND_DE
-    ]
+    labs = srgb_to_cielab(np.array([c.rgb for c, _ in colours], dtype=np.float64).reshape(-1, 3))
+    blend_like = [i > 0 and not t and c.flatness < 0.5 for i, (c, t) in enumerate(colours)]
+    dropped: set[int] = set()
+    found: list[downscaled_lines.LineColour] = []
     for lc in lines:
-        labs = srgb_to_cielab(np.array([c.rgb for c, _ in kept], dtype=np.float64).reshape(-1, 3))
+        drawn = delta_e_2000(
+            srgb_to_cielab(np.array(lc.blends, dtype=np.float64))[:, None], labs[None]
+        ).min(0)
+        own = delta_e_2000(labs, srgb_to_cielab(np.array(lc.rgb, dtype=np.float64)))
+        blends = np.flatnonzero(
+            np.array(blend_like) & (drawn < _LINE_BLEND_DE) & (own >= _LINE_NEW_DE)
+        )
+        if lc.fraction >= _LINE_MIN_FRACTION or blends.size:
+            dropped.update(blends.tolist())
+            found.append(lc)
+    kept = [ct for i, ct in enumerate(colours) if i not in dropped]
+    for lc in found:
+        kept_labs = srgb_to_cielab(
+            np.array([c.rgb for c, _ in kept], dtype=np.float64).reshape(-1, 3)
+        )
         lab = srgb_to_cielab(np.array(lc.rgb, dtype=np.float64))
-        if labs.shape[0] == 0 or float(delta_e_2000(labs, lab).min()) >= _LINE_NEW_DE:
+        if kept_labs.shape[0] == 0 or float(delta_e_2000(kept_labs, lab).min()) >= _LINE_NEW_DE:
             kept.append((PaletteColour(lc.rgb, lc.fraction, 0.0, 1.0), False))
     return kept
 
