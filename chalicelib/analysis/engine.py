@@ -189,9 +189,9 @@ def _with_line_colours(
     colours: list[tuple[PaletteColour, bool]], rgb: RGBArray, css_px: float
 ) -> list[tuple[PaletteColour, bool]]:
     """A downscale's thin lines in their own colours (`downscaled_lines`), in place of the
-    blends the downscale drew them in (never flat both ways, and off the line's own colour).
-    A line seen too briefly to cover the palette's minimum share still counts when the palette
-    took its blend for a colour: lines broken by text or crossings are that common."""
+    blends the downscale drew them in (never flat both ways). A line seen too briefly to cover
+    the palette's minimum share still counts when the palette took its blend for a colour:
+    lines broken by text or crossings, or short and each at its own phase, are that common."""
     lines = downscaled_lines.line_colours(rgb, css_px, _LINE_SEEN_FRACTION)
     if not lines:
         return colours
@@ -203,10 +203,7 @@ def _with_line_colours(
         drawn = delta_e_2000(
             srgb_to_cielab(np.array(lc.blends, dtype=np.float64))[:, None], labs[None]
         ).min(0)
-        own = delta_e_2000(labs, srgb_to_cielab(np.array(lc.rgb, dtype=np.float64)))
-        blends = np.flatnonzero(
-            np.array(blend_like) & (drawn < _LINE_BLEND_DE) & (own >= _LINE_NEW_DE)
-        )
+        blends = np.flatnonzero(np.array(blend_like) & (drawn < _LINE_BLEND_DE))
         if lc.fraction >= _LINE_MIN_FRACTION or blends.size:
             dropped.update(blends.tolist())
             found.append(lc)

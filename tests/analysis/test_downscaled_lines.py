@@ -111,3 +111,29 @@ def test_the_palette_of_a_downscaled_table_holds_its_rule_colour_not_the_blends(
         if _de(c, RULE) >= 3.0 and _de(c, white) >= 2.0 and _de(c, white) < _de(RULE, white)  # type: ignore[arg-type]
     ]
     assert between == []
+
+
+def test_the_borders_of_small_staggered_boxes_replace_the_blend_they_were_drawn_in() -> None:
+    """Sixty bordered chips at staggered heights: each border is too short to be measured
+    for long and lies at its own phase, so the measured share is small, while their blends
+    together are a prominent palette colour; that colour is the borders', read back."""
+    im = Image.new("RGB", (1200, 760), (255, 255, 255))
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=14)
+    draw.line([(40, 30), (700, 30)], fill=RULE, width=1)
+    for k in range(60):
+        x, y = 40 + 110 * (k % 10), 60 + 110 * (k // 10) + (k * 7) % 23
+        draw.rectangle((x, y, x + 60, y + 26), outline=RULE, width=1)
+        draw.text((x + 8, y + 6), f"Day {k + 1}", fill=INK, font=font)
+    small = im.resize((720, 456), Image.Resampling.LANCZOS)
+    palette = [
+        tuple(int(e.hex[k : k + 2], 16) for k in (1, 3, 5))
+        for e in analyze_bytes(_png(small)).palette
+    ]
+    assert min(_de(c, RULE) for c in palette) < 3.0  # type: ignore[arg-type]
+    white = (255, 255, 255)
+    assert not [
+        c
+        for c in palette
+        if _de(c, RULE) >= 3.0 and _de(c, white) >= 2.0 and _de(c, white) < _de(RULE, white)  # type: ignore[arg-type]
+    ]
