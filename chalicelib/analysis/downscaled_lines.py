@@ -8,8 +8,10 @@ the background are (colour - background) times the line's width in image pixels,
 filter (box, bilinear, Lanczos) and wherever the line falls between pixels. With the width of a
 CSS pixel in the image, the line's own colour follows from its blends.
 
-A line here runs straight along one axis with one profile for `_MIN_LENGTH` read columns,
-between flat runs of one background colour; glyphs and the edges of shapes do neither.
+A line here runs straight along one axis, between flat runs of one background colour, with
+one profile (first row, rows, background and summed departure) in `_MIN_LENGTH` read columns
+or more, in one piece or several (a dashed rule, a row of chips' borders); glyphs and the
+edges of shapes do neither.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ MEDIAN_WORD_CSS_PX = 13.0
 _STEP = 4  # every 4th column (row) is read across for horizontal (vertical) lines
 _MIN_FLAT = 2  # pixels of the background on either side of a line
 _MAX_BLUR = 8  # pixels a blurred line spreads over, ringing included
-_MIN_LENGTH = 10  # read columns with the same profile: a line 40 image px long
+_MIN_LENGTH = 10  # read columns with the same profile: 40 image px of line
 _MIN_INK = 6  # channel sum of the summed departure: weaker profiles are rounding noise
 _SAME_DE = 2.0  # estimates within this CIEDE2000 are one line colour
 
