@@ -53,6 +53,19 @@ def _png(im: Image.Image) -> bytes:
     return buf.getvalue()
 
 
+def _assert_rule_colour_not_blends(small: Image.Image) -> None:
+    """The engine's palette holds the rule's colour, and nothing paler than the rule on the
+    way to the white page, as the blends it was drawn in are."""
+    palette: list[RGB] = []
+    for entry in analyze_bytes(_png(small)).palette:
+        r, g, b = (int(entry.hex[k : k + 2], 16) for k in (1, 3, 5))
+        palette.append((r, g, b))
+    assert min(_de(c, RULE) for c in palette) < 3.0
+    white = (255, 255, 255)
+    paler = [c for c in palette if _de(c, RULE) >= 3.0 and 2.0 <= _de(c, white) < _de(RULE, white)]
+    assert paler == []
+
+
 def test_a_crisp_line_reads_as_its_own_colour() -> None:
     rgb = np.asarray(_table())
     found = line_colours(rgb, 1.0, 0.002)
@@ -97,20 +110,9 @@ def test_the_palette_of_a_downscaled_table_holds_its_rule_colour_not_the_blends(
     resample: Image.Resampling,
 ) -> None:
     im = _table()
-    small = im.resize((round(im.width * 0.6), round(im.height * 0.6)), resample)
-    palette = [
-        tuple(int(e.hex[k : k + 2], 16) for k in (1, 3, 5))
-        for e in analyze_bytes(_png(small)).palette
-    ]
-    assert min(_de(c, RULE) for c in palette) < 3.0  # type: ignore[arg-type]
-    # nothing paler than the rule on the way to the white page, as the blends are
-    white = (255, 255, 255)
-    between = [
-        c
-        for c in palette
-        if _de(c, RULE) >= 3.0 and _de(c, white) >= 2.0 and _de(c, white) < _de(RULE, white)  # type: ignore[arg-type]
-    ]
-    assert between == []
+    _assert_rule_colour_not_blends(
+        im.resize((round(im.width * 0.6), round(im.height * 0.6)), resample)
+    )
 
 
 def test_the_borders_of_small_staggered_boxes_replace_the_blend_they_were_drawn_in() -> None:
@@ -125,15 +127,4 @@ def test_the_borders_of_small_staggered_boxes_replace_the_blend_they_were_drawn_
         x, y = 40 + 110 * (k % 10), 60 + 110 * (k // 10) + (k * 7) % 23
         draw.rectangle((x, y, x + 60, y + 26), outline=RULE, width=1)
         draw.text((x + 8, y + 6), f"Day {k + 1}", fill=INK, font=font)
-    small = im.resize((720, 456), Image.Resampling.LANCZOS)
-    palette = [
-        tuple(int(e.hex[k : k + 2], 16) for k in (1, 3, 5))
-        for e in analyze_bytes(_png(small)).palette
-    ]
-    assert min(_de(c, RULE) for c in palette) < 3.0  # type: ignore[arg-type]
-    white = (255, 255, 255)
-    assert not [
-        c
-        for c in palette
-        if _de(c, RULE) >= 3.0 and _de(c, white) >= 2.0 and _de(c, white) < _de(RULE, white)  # type: ignore[arg-type]
-    ]
+    _assert_rule_colour_not_blends(im.resize((720, 456), Image.Resampling.LANCZOS))
