@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .colour import delta_e_2000, srgb_to_cielab
+from .palette import pack_rgb
 
 RGBArray = npt.NDArray[np.uint8]
 
@@ -50,8 +51,10 @@ def css_px(font_px: list[float]) -> float | None:
     return float(np.median(font_px)) / MEDIAN_WORD_CSS_PX if font_px else None
 
 
-def _packed(v: npt.NDArray[np.int64], bits: int = 8) -> npt.NDArray[np.int64]:
-    return np.asarray((v[:, 0] << (2 * bits)) | (v[:, 1] << bits) | v[:, 2])
+def _ink_key(ink: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """A summed departure (each channel within +-2040: 8 rows of 255) as one integer."""
+    v = ink + 2048
+    return np.asarray((v[:, 0] << 24) | (v[:, 1] << 12) | v[:, 2])
 
 
 def _profiles(
@@ -66,7 +69,7 @@ def _profiles(
     if h < 2 * _MIN_FLAT + 1 or sub.shape[0] < _MIN_LENGTH:
         return np.zeros(0, dtype=np.int64), empty, empty, np.zeros((0, 3), dtype=np.uint8)
     px = sub.reshape(-1, 3)
-    keys = (px[:, 0].astype(np.int32) << 16) | (px[:, 1].astype(np.int32) << 8) | px[:, 2]
+    keys = pack_rgb(px)
     change = np.ones(keys.size, dtype=bool)
     change[1:] = keys[1:] != keys[:-1]
     change[::h] = True  # each column starts a run
@@ -97,8 +100,8 @@ def _profiles(
         return np.zeros(0, dtype=np.int64), empty, empty, np.zeros((0, 3), dtype=np.uint8)
     # One line seen in several columns: the same first row, rows, background and ink. Two
     # int64 keys sorted together (np.unique over the rows of a table is several times slower).
-    where = (table[:, 0] << 28) | (table[:, 1] << 24) | _packed(table[:, 2:5])
-    what = _packed(table[:, 5:8] + 2048, bits=12)
+    where = (table[:, 0] << 28) | (table[:, 1] << 24) | pack_rgb(table[:, 2:5])
+    what = _ink_key(table[:, 5:8])
     order = np.lexsort((what, where))
     where, what = where[order], what[order]
     new = np.ones(order.size, dtype=bool)

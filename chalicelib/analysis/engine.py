@@ -207,14 +207,13 @@ def _with_line_colours(
         if lc.fraction >= _LINE_MIN_FRACTION or blends.size:
             dropped.update(blends.tolist())
             found.append(lc)
-    kept = [ct for i, ct in enumerate(colours) if i not in dropped]
+    stay = [i for i in range(len(colours)) if i not in dropped]
+    kept, kept_labs = [colours[i] for i in stay], labs[stay]
     for lc in found:
-        kept_labs = srgb_to_cielab(
-            np.array([c.rgb for c, _ in kept], dtype=np.float64).reshape(-1, 3)
-        )
         lab = srgb_to_cielab(np.array(lc.rgb, dtype=np.float64))
         if kept_labs.shape[0] == 0 or float(delta_e_2000(kept_labs, lab).min()) >= _LINE_NEW_DE:
             kept.append((PaletteColour(lc.rgb, lc.fraction, 0.0, 1.0), False))
+            kept_labs = np.vstack([kept_labs, lab[None]])
     return kept
 
 

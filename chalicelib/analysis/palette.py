@@ -89,7 +89,7 @@ class Palette:
     modes: list[PaletteColour] = field(default_factory=list)
 
 
-def _packed(rgb: RGBArray) -> npt.NDArray[np.int32]:
+def pack_rgb(rgb: RGBArray) -> npt.NDArray[np.int32]:
     """Pixels as 24-bit integer keys, so equality and counting work on one array."""
     return np.asarray(
         (rgb[..., 0].astype(np.int32) << 16)
@@ -275,12 +275,12 @@ def extract_palette(
     total = base.shape[0] * base.shape[1]
     if total == 0:
         return Palette(colours=[], kind="flat", noise=0.0, modes=[])
-    keys_all = _packed(base)
+    keys_all = pack_rgb(base)
     # Noise is estimated on every fourth sampled row: it is a global property of the file.
     noise = _estimate_noise(_channel_diff(base[::4], right[::4]).astype(np.int16))
     if noise == 0:
-        flat_r = keys_all == _packed(right)
-        flat_d = keys_all == _packed(down)
+        flat_r = keys_all == pack_rgb(right)
+        flat_d = keys_all == pack_rgb(down)
     else:
         tol = int(min(8, round(2.5 * noise)))
         flat_r = _channel_diff(base, right) <= tol
